@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Set up and run the RNN course kit. Needs nothing but Python 3.10 or newer.
+
+    python3 course.py grade-samples   build the release, grade the sample submissions, print scores
+    python3 course.py test [ARGS]     run the whole test suite (ARGS are passed to pytest)
+
+Both first create ``.venv/`` from the pinned ``requirements.txt`` (again whenever that file
+changes), then run inside it.
+"""
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+REQUIREMENTS = ROOT / "requirements.txt"
+COMMANDS = {
+    "grade-samples": ["-m", "course_tools.grade_samples"],
+    "test": ["-m", "pytest"],
+}
+
+
+def venv_python():
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def ensure_venv():
+    """Create the virtual environment and install the pinned requirements if they changed."""
+    stamp = VENV / "requirements.sha256"
+    digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+    if venv_python().exists() and stamp.exists() and stamp.read_text() == digest:
+        return
+    if not venv_python().exists():
+        print(f"Creating {VENV} ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    print(f"Installing {REQUIREMENTS.name} into {VENV} ...", flush=True)
+    subprocess.run([venv_python(), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "-r", REQUIREMENTS], check=True)
+    stamp.write_text(digest)
+
+
+def main(argv):
+    if sys.version_info < (3, 10):
+        sys.exit("The course kit needs Python 3.10 or newer.")
+    if not argv or argv[0] not in COMMANDS:
+        sys.exit(__doc__)
+    ensure_venv()
+    env = dict(os.environ)
+    env["PATH"] = str(venv_python().parent) + os.pathsep + env.get("PATH", "")
+    command = [str(venv_python()), *COMMANDS[argv[0]], *argv[1:]]
+    return subprocess.run(command, cwd=ROOT, env=env).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

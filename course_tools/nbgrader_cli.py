@@ -1,0 +1,26 @@
+"""Run real nbgrader commands on a course directory."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def nbgrader_env():
+    """The environment nbgrader needs: this interpreter's bin/ first on PATH, since nbgrader
+    shells out to ``alembic`` for the gradebook; and this environment's kernel specs first on
+    JUPYTER_PATH, so a user-wide "python3" kernel spec cannot swap in another Python."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(Path(sys.prefix) / "share" / "jupyter"),
+                                                        env.get("JUPYTER_PATH")]))
+    return env
+
+
+def run_nbgrader(course_root, *args, check=True, capture=False):
+    """Run ``nbgrader <args>`` in ``course_root`` and return the CompletedProcess.
+
+    With ``check``, a non-zero exit raises CalledProcessError. With ``capture``, stdout and
+    stderr are kept (as text) instead of printed.
+    """
+    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course_root, env=nbgrader_env(),
+                          check=check, text=True, capture_output=capture)

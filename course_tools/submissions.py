@@ -1,0 +1,49 @@
+"""Build submission notebooks the way a learner would: the release with answers typed in."""
+import ast
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from course_tools.layout import ASSIGNMENT, EXERCISES, RELEASE_DIR
+
+
+def answers_from_file(path):
+    """Read a learner's answers from a Python file: each top-level ``def`` named after an
+    exercise becomes that exercise's solution cell, comments and all."""
+    text = Path(path).read_text()
+    lines = text.splitlines()
+    answers = {}
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.FunctionDef) and node.name in EXERCISES:
+            answers[node.name] = "\n".join(lines[node.lineno - 1:node.end_lineno])
+    return answers
+
+
+def fill_release(answers, release_notebook=RELEASE_DIR / f"{ASSIGNMENT}.ipynb"):
+    """The release notebook with the solution cell of each answered exercise replaced."""
+    nb = nbformat.read(str(release_notebook), as_version=4)
+    unused = set(answers)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("solution") and grade_id in answers:
+            cell.source = answers[grade_id]
+            unused.discard(grade_id)
+    if unused:
+        raise ValueError(f"the release has no solution cell for {', '.join(sorted(unused))}")
+    return nb
+
+
+def submit(course_root, student, notebook=None, release_dir=RELEASE_DIR):
+    """Place a submission under ``submitted/<student>/<assignment>/`` of a course directory.
+
+    Like a learner's folder, it holds everything the release holds; ``notebook`` (a notebook
+    node) replaces the release notebook, and None leaves it untouched. Returns the folder.
+    """
+    folder = Path(course_root) / "submitted" / student / ASSIGNMENT
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(release_dir, folder)
+    if notebook is not None:
+        nbformat.write(notebook, str(folder / f"{ASSIGNMENT}.ipynb"))
+    return folder
