@@ -24,13 +24,19 @@ def solution_cells(notebook_path=SOURCE_NOTEBOOK):
     return cells
 
 
-def load_reference(notebook_path=SOURCE_NOTEBOOK):
-    """Execute the solution cells and return a namespace holding the eight functions.
+def load_functions(sources):
+    """Execute solution-cell sources in one namespace, as a notebook kernel would, and return
+    the eight functions by name.
 
-    The namespace is the one the notebook's setup cell provides (np, softmax, sigmoid), so
-    the functions call each other exactly as they do in the notebook.
+    The namespace starts as the notebook's setup cell leaves it (np, softmax, sigmoid), so the
+    functions call each other by name exactly as they do in the notebook.
     """
     namespace = {"np": np, "softmax": softmax, "sigmoid": sigmoid}
-    for name, source in solution_cells(notebook_path).items():
+    for name, source in sources.items():
         exec(compile(source, f"<solution {name}>", "exec"), namespace)
     return {name: namespace[name] for name in EXERCISES}
+
+
+def load_reference(notebook_path=SOURCE_NOTEBOOK):
+    """The eight reference functions of the instructor notebook."""
+    return load_functions(solution_cells(notebook_path))

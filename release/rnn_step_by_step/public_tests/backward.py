@@ -45,7 +45,7 @@ def rnn_cell_backward_test(target):
     for case in cases:
         params = case.parameters()
         cache = (case["a_next"], case["a_prev"], case["xt"], params)
-        result = call("rnn_cell_backward", case, target, case["da_next"], cache)
+        result = call("rnn_cell_backward", case, target, case["da_next"], cache, names=("da_next",))
         expect_gradients(f"rnn_cell_backward on {case.describe()}", result, *_expected(case, RNN_CELL_GRADS))
     passed("rnn_cell_backward", cases)
 
@@ -57,7 +57,8 @@ def lstm_cell_backward_test(target):
     for case in cases:
         params = case.parameters()
         cache = tuple(case[name] for name in ("a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt"))
-        result = call("lstm_cell_backward", case, target, case["da_next"], case["dc_next"], cache + (params,))
+        result = call("lstm_cell_backward", case, target, case["da_next"], case["dc_next"], cache + (params,),
+                      names=("da_next", "dc_next"))
         expect_gradients(f"lstm_cell_backward on {case.describe()}", result, *_expected(case, LSTM_CELL_GRADS))
     passed("lstm_cell_backward", cases)
 
@@ -116,13 +117,13 @@ def _sequence_backward_test(exercise, cell_name, target, build_caches, grad_keys
         caches = build_caches(case, params)
         stand_in = _CellBackwardStandIn(exercise, cell_name, case, caches[0], cell_grad_keys)
         with standing_in(target, cell_name, stand_in) as own_cell:
-            result = call(exercise, case, target, case["da"], caches)
+            result = call(exercise, case, target, case["da"], caches, names=("da",))
         expect_gradients(f"{exercise} on {case.describe()}", result, *_expected(case, grad_keys))
     passed(exercise, cases)
     last = case["da"].shape[2] - 1
     first_gradients = [case.step(name, last) for name in ("da_next", "dc_next") if "step." + name in case]
     note_if_own_differs(exercise, cell_name, own_cell, (*first_gradients, caches[0][last]),
-                        case.step("dxt", last), pick=lambda gradients: gradients["dxt"])
+                        {key: case.step(key, last) for key in cell_grad_keys})
 
 
 def rnn_backward_test(target):

@@ -14,8 +14,28 @@ def _describe(arg):
     return type(arg).__name__
 
 
-def call(exercise, case, target, *args):
-    """Run ``target(*args)``; turn a missing implementation or a crash into a clear failure."""
+def _arrays_of(args, names):
+    """The arrays among the arguments (and inside a parameters dict), by the name a learner knows."""
+    for name, arg in zip(names, args):
+        if isinstance(arg, np.ndarray):
+            yield name, arg
+        elif isinstance(arg, dict):
+            yield from ((f'parameters["{key}"]', value) for key, value in arg.items() if isinstance(value, np.ndarray))
+
+
+def call(exercise, case, target, *args, names=()):
+    """Run ``target(*args)``; turn a missing implementation, a crash, or an input changed in
+    place into a clear failure. ``names`` are the argument names, for messages."""
+    before = [(name, array.copy()) for name, array in _arrays_of(args, names)]
+    result = _run(exercise, case, target, args)
+    for (name, saved), (_, now) in zip(before, _arrays_of(args, names)):
+        if saved.shape != now.shape or not np.array_equal(saved, now, equal_nan=True):
+            raise CheckFailure(f"{exercise} changed its input {name} in place on {case.describe()}: "
+                               f"compute new arrays instead of writing into the ones you were given.")
+    return result
+
+
+def _run(exercise, case, target, args):
     try:
         return target(*args)
     except NotImplementedError:
@@ -49,7 +69,7 @@ def standing_in(target, name, stand_in):
         namespace[name] = own
 
 
-def note_if_own_differs(exercise, cell_name, own, args, expected, pick=lambda output: output[0]):
+def note_if_own_differs(exercise, cell_name, own, args, expected, pick=lambda output: output):
     """After a sequence check passed with a stand-in, tell the learner if their own cell
     function does not yet give the course's values (it does not change the grade).
 

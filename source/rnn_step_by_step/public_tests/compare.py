@@ -19,10 +19,14 @@ def _shape(value):
 
 
 def matches(got, expected, rtol=RTOL, atol=ATOL):
-    """True when ``got`` has ``expected``'s shape and values (arrays) or is the same dict."""
+    """True when ``got`` has ``expected``'s shape and values: arrays entry by entry, dicts key
+    by key (or the very same dict), tuples item by item."""
     if isinstance(expected, dict):
         return got is expected or (isinstance(got, dict) and got.keys() == expected.keys()
                                    and all(matches(got[k], expected[k]) for k in expected))
+    if isinstance(expected, tuple):
+        return (isinstance(got, (tuple, list)) and len(got) == len(expected)
+                and all(matches(g, e) for g, e in zip(got, expected)))
     if not isinstance(got, np.ndarray) or got.shape != expected.shape:
         return False
     if not np.issubdtype(got.dtype, np.number):

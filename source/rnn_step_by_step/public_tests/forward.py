@@ -11,7 +11,8 @@ def rnn_cell_forward_test(target):
     cases = load_cases("rnn_cell_forward")
     for case in cases:
         params = case.parameters()
-        result = call("rnn_cell_forward", case, target, case["xt"], case["a_prev"], params)
+        result = call("rnn_cell_forward", case, target, case["xt"], case["a_prev"], params,
+                      names=("xt", "a_prev", "parameters"))
         what = f"rnn_cell_forward on {case.describe()}"
         expect_items(what, "the returned tuple", result,
                      [("a_next", case["a_next"]), ("yt_pred", case["yt_pred"]), ("cache", None)])
@@ -59,7 +60,7 @@ def rnn_forward_test(target):
         params = case.parameters()
         x, a0 = case["x"], case["a0"]
         with standing_in(target, "rnn_cell_forward", _rnn_cell_stand_in(case)) as own_cell:
-            result = call("rnn_forward", case, target, x, a0, params)
+            result = call("rnn_forward", case, target, x, a0, params, names=("x", "a0", "parameters"))
         what = f"rnn_forward on {case.describe()}"
         expect_items(what, "the returned tuple", result,
                      [("a", case["a"]), ("y_pred", case["y_pred"]), ("caches", None)])
@@ -69,7 +70,8 @@ def rnn_forward_test(target):
             ("parameters", params)])
     passed("rnn_forward", cases)
     note_if_own_differs("rnn_forward", "rnn_cell_forward", own_cell,
-                        (x[:, :, 0], a0, case.parameters()), a[:, :, 0])
+                        (x[:, :, 0], a0, case.parameters()), (a[:, :, 0], case["y_pred"][:, :, 0]),
+                        pick=lambda output: tuple(output[:2]))
 
 
 def lstm_cell_forward_test(target):
@@ -77,7 +79,8 @@ def lstm_cell_forward_test(target):
     cases = load_cases("lstm_cell_forward")
     for case in cases:
         params = case.parameters()
-        result = call("lstm_cell_forward", case, target, case["xt"], case["a_prev"], case["c_prev"], params)
+        result = call("lstm_cell_forward", case, target, case["xt"], case["a_prev"], case["c_prev"], params,
+                      names=("xt", "a_prev", "c_prev", "parameters"))
         what = f"lstm_cell_forward on {case.describe()}"
         expect_items(what, "the returned tuple", result,
                      [("a_next", case["a_next"]), ("c_next", case["c_next"]), ("yt_pred", case["yt_pred"]),
@@ -125,7 +128,7 @@ def lstm_forward_test(target):
         params = case.parameters()
         x, a0, a, c = case["x"], case["a0"], case["a"], case["c"]
         with standing_in(target, "lstm_cell_forward", _lstm_cell_stand_in(case)) as own_cell:
-            result = call("lstm_forward", case, target, x, a0, params)
+            result = call("lstm_forward", case, target, x, a0, params, names=("x", "a0", "parameters"))
         what = f"lstm_forward on {case.describe()}"
         expect_items(what, "the returned tuple", result,
                      [("a", a), ("y", case["y"]), ("c", c), ("caches", None)])
@@ -140,4 +143,5 @@ def lstm_forward_test(target):
         _expect_sequence_caches(what, result[3], x, cell_items)
     passed("lstm_forward", cases)
     note_if_own_differs("lstm_forward", "lstm_cell_forward", own_cell,
-                        (x[:, :, 0], a0, np.zeros_like(a0), case.parameters()), a[:, :, 0])
+                        (x[:, :, 0], a0, np.zeros_like(a0), case.parameters()),
+                        (a[:, :, 0], c[:, :, 0], case["y"][:, :, 0]), pick=lambda output: tuple(output[:3]))

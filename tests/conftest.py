@@ -1,0 +1,60 @@
+"""Shared fixtures: the reference functions, and one run of the kit's main job on a scratch
+copy of the course that also grades the test submissions (one autograde for all of them)."""
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from course_tools.layout import EXERCISES, ROOT
+from course_tools.nbgrader_cli import nbgrader_env
+from course_tools.reference import load_reference, solution_cells
+from course_tools.scores import gradebook_url, scores_by_exercise
+from course_tools.submissions import fill_release, submit
+from tests.mutants import first_mutant_of
+
+# Kernels started by the tests (nbclient, nbgrader) use this environment's Python.
+os.environ.update(nbgrader_env())
+
+IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+
+
+def copy_course(dest):
+    """A fresh course directory with this kit's config and source (no release, no gradebook)."""
+    dest.mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", dest)
+    shutil.copytree(ROOT / "source", dest / "source", ignore=IGNORE)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def reference():
+    return load_reference()
+
+
+@pytest.fixture(scope="session")
+def solutions():
+    return solution_cells()
+
+
+class CourseRun:
+    """What the main job left in a scratch course: its printed output and the grades."""
+
+    def __init__(self, root, output, scores):
+        self.root, self.output, self.scores = root, output, scores
+
+
+@pytest.fixture(scope="session")
+def course_run(tmp_path_factory, solutions):
+    """Submit the reference and one wrong submission per exercise, then run the main job
+    (``python -m course_tools.grade_samples``), which rebuilds the release, adds the sample
+    learners and the untouched release, and autogrades everyone in one nbgrader run."""
+    root = copy_course(tmp_path_factory.mktemp("scratch") / "course")
+    submit(root, "reference", fill_release(solutions))
+    for exercise in EXERCISES:
+        submit(root, f"wrong_{exercise}", fill_release(first_mutant_of(exercise).apply(solutions)))
+    run = subprocess.run([sys.executable, "-m", "course_tools.grade_samples", "--root", str(root)],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return CourseRun(root, run.stdout, scores_by_exercise(gradebook_url(root)))

@@ -1,0 +1,60 @@
+"""Grades from one real ``nbgrader autograde`` run over the test submissions and the samples."""
+import re
+
+import nbformat
+import pytest
+
+from course_tools.layout import ASSIGNMENT, EXERCISES
+from tests.mutants import first_mutant_of
+
+POINTS = {"rnn_cell_forward": 10, "rnn_forward": 10, "lstm_cell_forward": 15, "lstm_forward": 15,
+          "rnn_cell_backward": 10, "rnn_backward": 10, "lstm_cell_backward": 15, "lstm_backward": 15}
+
+
+def test_every_exercise_is_graded_with_its_own_points(course_run):
+    for student, row in course_run.scores.items():
+        assert {name: maximum for name, (_, maximum) in row.items()} == POINTS, student
+
+
+@pytest.mark.parametrize("student", ["reference", "ada"])
+def test_correct_submissions_get_full_marks(course_run, student):
+    assert {name: score for name, (score, _) in course_run.scores[student].items()} == POINTS
+
+
+def test_the_untouched_release_gets_zero(course_run):
+    assert all(score == 0 for score, _ in course_run.scores["cleo"].values())
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_one_wrong_exercise_loses_exactly_its_points(course_run, exercise):
+    scores = {name: score for name, (score, _) in course_run.scores[f"wrong_{exercise}"].items()}
+    assert scores == {**POINTS, exercise: 0}
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_the_graded_cell_says_what_is_wrong(course_run, exercise):
+    path = course_run.root / "autograded" / f"wrong_{exercise}" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    nb = nbformat.read(str(path), as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == f"{exercise}_test")
+    errors = [o for o in cell.outputs if o.output_type == "error"]
+    assert errors and first_mutant_of(exercise).message in errors[0].evalue
+
+
+def test_partly_right_sample_gets_the_grades_its_docstring_promises(course_run):
+    scores = {name: score for name, (score, _) in course_run.scores["ben"].items()}
+    wrong = {"rnn_cell_forward", "lstm_forward", "lstm_cell_backward", "lstm_backward"}
+    assert scores == {name: 0 if name in wrong else POINTS[name] for name in EXERCISES}
+
+
+def test_main_job_prints_each_students_score_per_exercise(course_run):
+    lines = course_run.output.splitlines()
+    header = next(line for line in lines if line.startswith("exercise"))
+    students = header.split()[2:]
+    assert {"ada", "ben", "cleo", "reference"} <= set(students)
+    for number, exercise in enumerate(EXERCISES, start=1):
+        row = next(line for line in lines if re.match(rf"{number} {exercise}\s", line))
+        values = [float(v) for v in row.split()[2:]]
+        assert values[0] == POINTS[exercise]
+        assert dict(zip(students, values[1:])) == {s: course_run.scores[s][exercise][0] for s in students}
+    total = next(line for line in lines if line.startswith("total"))
+    assert dict(zip(students, [float(v) for v in total.split()[2:]]))["ada"] == 100

@@ -1,0 +1,67 @@
+"""The instructor notebook runs clean in a real kernel, and the release runs on its own."""
+import re
+import shutil
+
+import nbformat
+import numpy as np
+from nbclient import NotebookClient
+
+from course_tools.layout import ASSIGNMENT, EXERCISES, RELEASE_DIR, SOURCE_DIR
+from tests.conftest import IGNORE
+
+NUMBER = re.compile(r"-?\d+(?:\.\d*)?(?:e[-+]?\d+)?")
+
+
+def run_copy(folder, tmp_path):
+    """Copy an assignment folder alone into tmp_path and execute its notebook there."""
+    work = tmp_path / folder.name
+    shutil.copytree(folder, work, ignore=IGNORE)
+    nb = nbformat.read(str(work / f"{ASSIGNMENT}.ipynb"), as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(work)}}).execute()
+    return nb
+
+
+def grade_id(cell):
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def stdout_of(cell):
+    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream" and o.name == "stdout")
+
+
+def errors_of(cell):
+    return [o for o in cell.get("outputs", []) if o.output_type == "error"]
+
+
+def test_source_notebook_runs_clean_and_prints_the_expected_numbers(tmp_path):
+    nb = run_copy(SOURCE_DIR, tmp_path)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not errors_of(cell), f"{grade_id(cell)}: {errors_of(cell)}"
+            assert not [o for o in cell.outputs if o.get("name") == "stderr"], f"{grade_id(cell)} wrote to stderr"
+    cells = nb.cells
+    for exercise in EXERCISES:
+        check = next(c for c in cells if grade_id(c) == f"{exercise}_test")
+        assert f"{exercise}: all checks passed" in stdout_of(check)
+        assert "Note:" not in stdout_of(check)
+        # the demo prints exactly the numbers of the "Expected output" block that follows it
+        demo_index = next(i for i, c in enumerate(cells) if grade_id(c) == f"{exercise}_demo")
+        expected_md = next(c.source for c in cells[demo_index + 1:] if c.cell_type == "markdown")
+        block = expected_md.split("```")[1]
+        printed = [float(x) for x in NUMBER.findall(stdout_of(cells[demo_index]))]
+        quoted = [float(x) for x in NUMBER.findall(block)]
+        assert len(printed) == len(quoted), f"{exercise}: demo output and expected output differ in length"
+        np.testing.assert_allclose(printed, quoted, rtol=0, atol=1e-8, err_msg=f"{exercise}: demo output")
+
+
+def test_release_runs_alone_and_the_checks_say_what_is_missing(tmp_path):
+    nb = run_copy(RELEASE_DIR, tmp_path)
+    by_id = {grade_id(c): c for c in nb.cells if grade_id(c)}
+    assert not errors_of(by_id["setup"]), "the setup cell must import the helpers shipped in the release"
+    for exercise in EXERCISES:
+        assert not errors_of(by_id[exercise]), f"{exercise}: defining the stub must work"
+        assert [e.ename for e in errors_of(by_id[f"{exercise}_demo"])] == ["NotImplementedError"]
+        check_errors = errors_of(by_id[f"{exercise}_test"])
+        assert [e.ename for e in check_errors] == ["CheckFailure"]
+        assert f"{exercise} is not implemented yet" in check_errors[0].evalue
