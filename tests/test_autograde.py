@@ -1,10 +1,12 @@
 """Grades from one real ``nbgrader autograde`` run over the test submissions and the samples."""
+import csv
 import re
 
 import nbformat
 import pytest
 
 from course_tools.layout import ASSIGNMENT, EXERCISES
+from course_tools.nbgrader_cli import run_nbgrader
 from tests.mutants import first_mutant_of
 
 POINTS = {"rnn_cell_forward": 10, "rnn_forward": 10, "lstm_cell_forward": 15, "lstm_forward": 15,
@@ -58,3 +60,17 @@ def test_main_job_prints_each_students_score_per_exercise(course_run):
         assert dict(zip(students, values[1:])) == {s: course_run.scores[s][exercise][0] for s in students}
     total = next(line for line in lines if line.startswith("total"))
     assert dict(zip(students, [float(v) for v in total.split()[2:]]))["ada"] == 100
+
+
+def test_feedback_and_export_after_autograde(course_run):
+    """The rest of the instructor's workflow: generate_feedback, then export to CSV."""
+    run_nbgrader(course_run.root, "generate_feedback", ASSIGNMENT, "--log-level=WARN", capture=True)
+    page = course_run.root / "feedback" / "ben" / ASSIGNMENT / f"{ASSIGNMENT}.html"
+    html = page.read_text()
+    assert "45.0" in html and "100.0" in html  # ben's score out of the maximum
+    assert "started the cell state at a0" in html  # the reason for a lost exercise
+    run_nbgrader(course_run.root, "export", "--log-level=WARN", capture=True)
+    with open(course_run.root / "grades.csv", newline="") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert float(rows["ada"]["score"]) == 100 and float(rows["cleo"]["score"]) == 0
+    assert float(rows["ben"]["score"]) == 45 and float(rows["ben"]["max_score"]) == 100
