@@ -30,6 +30,11 @@ class Case(dict):
         return "the demo inputs" if self.name == "demo" else f"the {self.name!r} inputs"
 
 
+def state_before(first, stacked, t):
+    """The state a sequence holds before step t: ``first`` at t = 0, else ``stacked[:, :, t - 1]``."""
+    return first if t == 0 else stacked[:, :, t - 1]
+
+
 def load_cases(exercise, path=DATA_FILE):
     """The cases of one exercise, in the order they are stored."""
     prefix = exercise + "/"

@@ -4,7 +4,7 @@ the learner's forward functions."""
 import numpy as np
 
 from public_tests.compare import CheckFailure, expect_gradients, matches
-from public_tests.data import load_cases
+from public_tests.data import load_cases, state_before
 from public_tests.running import call, note_if_own_differs, passed, standing_in
 
 RNN_CELL_GRADS = ("dxt", "da_prev", "dWax", "dWaa", "dba")
@@ -18,21 +18,16 @@ def _expected(case, keys):
     return {key: case[key] for key in keys}, {key: case["numeric." + key] for key in keys}
 
 
-def _previous(first, stacked, t):
-    """The state before step t: ``first`` at t = 0, else ``stacked[:, :, t - 1]``."""
-    return first if t == 0 else stacked[:, :, t - 1]
-
-
 def _rnn_caches(case, params):
     x, a0, a = case["x"], case["a0"], case["a"]
-    cells = [(a[:, :, t], _previous(a0, a, t), x[:, :, t], params) for t in range(x.shape[2])]
+    cells = [(a[:, :, t], state_before(a0, a, t), x[:, :, t], params) for t in range(x.shape[2])]
     return cells, x
 
 
 def _lstm_caches(case, params):
     x, a0, a, c = case["x"], case["a0"], case["a"], case["c"]
     zeros = np.zeros_like(a0)
-    cells = [(a[:, :, t], c[:, :, t], _previous(a0, a, t), _previous(zeros, c, t),
+    cells = [(a[:, :, t], c[:, :, t], state_before(a0, a, t), state_before(zeros, c, t),
               case["ft"][:, :, t], case["it"][:, :, t], case["cct"][:, :, t], case["ot"][:, :, t],
               x[:, :, t], params) for t in range(x.shape[2])]
     return cells, x

@@ -2,7 +2,7 @@
 import numpy as np
 
 from public_tests.compare import CheckFailure, expect_items, matches
-from public_tests.data import load_cases
+from public_tests.data import load_cases, state_before
 from public_tests.running import call, note_if_own_differs, passed, standing_in, step_of
 
 
@@ -22,20 +22,27 @@ def rnn_cell_forward_test(target):
     passed("rnn_cell_forward", cases)
 
 
+def _step_and_state(exercise, cell_name, xt, a_prev, case):
+    """The time step a stand-in cell was called for, after checking that the sequence
+    function handed it the running hidden state (a0 at step 0)."""
+    x, a0, a = case["x"], case["a0"], case["a"]
+    t = step_of(f"{exercise} passed {cell_name} an xt that", xt, x)
+    if not matches(a_prev, state_before(a0, a, t)):
+        if t > 0 and matches(a_prev, a0):
+            raise CheckFailure(f"{exercise} passed a0 to {cell_name} at step {t}: each step "
+                               f"must get the hidden state that the previous step returned.")
+        raise CheckFailure(f"{exercise} passed {cell_name}, at step {t}, an a_prev that is not "
+                           f"{'a0' if t == 0 else f'the hidden state of step {t - 1}'}.")
+    return t
+
+
 def _rnn_cell_stand_in(case):
     """An rnn_cell_forward that returns the course's values for the steps of this case."""
-    x, a0, a, y_pred = case["x"], case["a0"], case["a"], case["y_pred"]
 
     def rnn_cell_forward(xt, a_prev, parameters):
-        t = step_of("rnn_forward passed rnn_cell_forward an xt that", xt, x)
-        if not matches(a_prev, a0 if t == 0 else a[:, :, t - 1]):
-            if t > 0 and matches(a_prev, a0):
-                raise CheckFailure(f"rnn_forward passed a0 to rnn_cell_forward at step {t}: each step "
-                                   f"must get the hidden state that the previous step returned.")
-            raise CheckFailure(f"rnn_forward passed rnn_cell_forward, at step {t}, an a_prev that is not "
-                               f"{'a0' if t == 0 else f'the hidden state of step {t - 1}'}.")
-        a_next = a[:, :, t].copy()
-        return a_next, y_pred[:, :, t].copy(), (a_next, a_prev, xt, parameters)
+        t = _step_and_state("rnn_forward", "rnn_cell_forward", xt, a_prev, case)
+        a_next = case["a"][:, :, t].copy()
+        return a_next, case["y_pred"][:, :, t].copy(), (a_next, a_prev, xt, parameters)
 
     return rnn_cell_forward
 
@@ -66,7 +73,7 @@ def rnn_forward_test(target):
                      [("a", case["a"]), ("y_pred", case["y_pred"]), ("caches", None)])
         a = case["a"]
         _expect_sequence_caches(what, result[2], x, lambda t: [
-            ("a_next", a[:, :, t]), ("a_prev", a0 if t == 0 else a[:, :, t - 1]), ("xt", x[:, :, t]),
+            ("a_next", a[:, :, t]), ("a_prev", state_before(a0, a, t)), ("xt", x[:, :, t]),
             ("parameters", params)])
     passed("rnn_forward", cases)
     note_if_own_differs("rnn_forward", "rnn_cell_forward", own_cell,
@@ -96,26 +103,20 @@ def _lstm_cache_items(case, params):
 
 def _lstm_cell_stand_in(case):
     """An lstm_cell_forward that returns the course's values for the steps of this case."""
-    x, a0, a, c, y = case["x"], case["a0"], case["a"], case["c"], case["y"]
+    a0, c = case["a0"], case["c"]
     zeros = np.zeros_like(a0)
 
     def lstm_cell_forward(xt, a_prev, c_prev, parameters):
-        t = step_of("lstm_forward passed lstm_cell_forward an xt that", xt, x)
-        if not matches(a_prev, a0 if t == 0 else a[:, :, t - 1]):
-            if t > 0 and matches(a_prev, a0):
-                raise CheckFailure(f"lstm_forward passed a0 to lstm_cell_forward at step {t}: each step "
-                                   f"must get the hidden state that the previous step returned.")
-            raise CheckFailure(f"lstm_forward passed lstm_cell_forward, at step {t}, an a_prev that is not "
-                               f"{'a0' if t == 0 else f'the hidden state of step {t - 1}'}.")
-        if not matches(c_prev, zeros if t == 0 else c[:, :, t - 1]):
+        t = _step_and_state("lstm_forward", "lstm_cell_forward", xt, a_prev, case)
+        if not matches(c_prev, state_before(zeros, c, t)):
             if t == 0 and matches(c_prev, a0):
                 raise CheckFailure("lstm_forward started the cell state at a0: the initial cell state is zeros.")
             raise CheckFailure(f"lstm_forward passed lstm_cell_forward, at step {t}, a c_prev that is not "
                                f"{'zeros' if t == 0 else f'the cell state of step {t - 1}'}.")
         gates = [case[name][:, :, t].copy() for name in ("ft", "it", "cct", "ot")]
-        a_next, c_next = a[:, :, t].copy(), c[:, :, t].copy()
+        a_next, c_next = case["a"][:, :, t].copy(), c[:, :, t].copy()
         cache = (a_next, c_next, a_prev, c_prev, *gates, xt, parameters)
-        return a_next, c_next, y[:, :, t].copy(), cache
+        return a_next, c_next, case["y"][:, :, t].copy(), cache
 
     return lstm_cell_forward
 
@@ -136,7 +137,7 @@ def lstm_forward_test(target):
 
         def cell_items(t):
             states = [("a_next", a[:, :, t]), ("c_next", c[:, :, t]),
-                      ("a_prev", a0 if t == 0 else a[:, :, t - 1]), ("c_prev", zeros if t == 0 else c[:, :, t - 1])]
+                      ("a_prev", state_before(a0, a, t)), ("c_prev", state_before(zeros, c, t))]
             gates = [(name, case[name][:, :, t]) for name in ("ft", "it", "cct", "ot")]
             return states + gates + [("xt", x[:, :, t]), ("parameters", params)]
 
