@@ -1,13 +1,48 @@
-"""nbgrader configuration for the RNN course kit; run nbgrader from this directory."""
+"""nbgrader configuration for the RNN course kit; run nbgrader from this directory.
+
+Besides the course layout, it wires in the kit's grading extensions
+(course_tools/grading/nbgrader_plugins.py), so that plain ``nbgrader autograde`` grades each
+exercise on its own, with hidden inputs, out of reach of the learner's code, and never stops
+on a broken submission.
+"""
 import os
+import sys
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, IgnorePattern, LimitOutput,
+                                    OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from course_tools.grading.nbgrader_plugins import (DropDuplicateIds, ExerciseCsvExport,  # noqa: E402
+                                                   HaltingExecute, JudgeExercises, TolerantNotebookExporter)
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
 c.CourseDirectory.course_id = "rnn-step-by-step"
-c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.root = ROOT
 
 # Files that never belong in a release nor in a grading copy.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", ".DS_Store"]
 
 # The stub left in a solution cell of the release.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# Autograde: read broken files as empty work, survive copied cells, restore deleted graded
+# cells, stop the kernel run at the first hang, and judge every exercise apart.
+c.Autograde.exporter_class = TolerantNotebookExporter
+c.TolerantNotebookExporter.release_root = os.path.join(ROOT, "release")
+c.Autograde.sanitize_preprocessors = [ClearOutput, DropDuplicateIds, OverwriteKernelspec, OverwriteCells,
+                                      CheckCellMetadata]
+c.OverwriteCells.add_missing_cells = True
+c.Autograde.autograde_preprocessors = [HaltingExecute, JudgeExercises, IgnorePattern, ClearMetadataPreprocessor,
+                                       LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+c.Execute.timeout = 20
+c.JudgeExercises.course_root = ROOT
+c.JudgeExercises.cell_seconds = 10
+c.JudgeExercises.call_seconds = 10
+
+# Export: one column per exercise.
+c.ExportApp.plugin_class = ExerciseCsvExport

@@ -9,21 +9,24 @@ def gradebook_url(course_root):
 
 
 def scores_by_exercise(db_url, assignment=ASSIGNMENT):
-    """Return ``{student: {exercise: (score, max_score)}}`` for every graded submission.
-
-    Grade cells are summed per exercise by the exercise name their grade_id starts with.
-    """
-    table = {}
+    """Return ``{student: {exercise: (score, max_score)}}`` for every graded submission."""
     with Gradebook(db_url) as gb:
-        for submission in gb.find_assignment(assignment).submissions:
-            row = {name: (0.0, 0.0) for name in EXERCISES}
-            for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    exercise = exercise_of(grade.name)
-                    if exercise is not None:
-                        score, maximum = row[exercise]
-                        row[exercise] = (score + (grade.score or 0.0), maximum + grade.max_score)
-            table[submission.student.id] = row
+        return scores_in(gb, assignment)
+
+
+def scores_in(gb, assignment=ASSIGNMENT):
+    """The same table, read through an open Gradebook. Grade cells are summed per exercise by
+    the exercise name their grade_id starts with."""
+    table = {}
+    for submission in gb.find_assignment(assignment).submissions:
+        row = {name: (0.0, 0.0) for name in EXERCISES}
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                exercise = exercise_of(grade.name)
+                if exercise is not None:
+                    score, maximum = row[exercise]
+                    row[exercise] = (score + (grade.score or 0.0), maximum + grade.max_score)
+        table[submission.student.id] = row
     return table
 
 

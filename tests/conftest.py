@@ -21,10 +21,14 @@ IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
 
 
 def copy_course(dest):
-    """A fresh course directory with this kit's config and source (no release, no gradebook)."""
+    """A fresh course directory: this kit's config, source and the instructor tools that the
+    config loads (no release, no gradebook)."""
     dest.mkdir(parents=True)
     shutil.copy(ROOT / "nbgrader_config.py", dest)
-    shutil.copytree(ROOT / "source", dest / "source", ignore=IGNORE)
+    for folder in ("source", "course_tools"):
+        shutil.copytree(ROOT / folder, dest / folder, ignore=IGNORE)
+    for link in ("rnn_utils", "public_tests"):
+        (dest / link).symlink_to(os.readlink(ROOT / link))
     return dest
 
 

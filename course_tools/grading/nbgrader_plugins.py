@@ -1,0 +1,169 @@
+"""nbgrader extensions that make ``nbgrader autograde`` grade every submission right.
+
+Wired in by ``nbgrader_config.py``:
+
+- :class:`TolerantNotebookExporter` reads a notebook file that is empty or corrupt as the
+  untouched release plus a note, so the submission is graded (zero) instead of lost.
+- :class:`DropDuplicateIds` (sanitizing) keeps one cell per grade_id and strips the nbgrader
+  metadata of copies and of foreign metadata, instead of leaving the empty metadata that makes
+  nbgrader stop the whole run.
+- :class:`HaltingExecute` runs the notebook for the learner's feedback, but stops at the first
+  cell that times out or kills the kernel: one timeout, not one per later cell.
+- :class:`JudgeExercises` grades every exercise apart from the kernel (``judge.py``), on the
+  visible and hidden inputs, and makes each grade cell's outputs say so: an error with the
+  reason when the exercise fails, no error and no stderr when it passes.
+- :class:`ExerciseCsvExport` writes one row per learner with the score of every exercise.
+"""
+import csv
+from pathlib import Path
+
+import nbformat
+from nbclient.exceptions import DeadKernelError
+from nbconvert.exporters import NotebookExporter
+from nbformat import NotebookNode
+from nbgrader.plugins import ExportPlugin
+from nbgrader.preprocessors import DeduplicateIds, Execute, NbGraderPreprocessor
+from traitlets import Float, Unicode
+
+from course_tools.grading.judge import judge_notebook
+from course_tools.layout import EXERCISES, exercise_of
+from course_tools.scores import scores_in
+
+SCHEMA_VERSION = 3
+
+
+def _stream(text, name="stdout"):
+    return NotebookNode(output_type="stream", name=name, text=text)
+
+
+def _error(ename, message):
+    return NotebookNode(output_type="error", ename=ename, evalue=message, traceback=[f"{ename}: {message}"])
+
+
+class TolerantNotebookExporter(NotebookExporter):
+    """Read an unreadable notebook as the release notebook with a note saying why."""
+
+    release_root = Unicode("", help="The course's release directory (release/).").tag(config=True)
+
+    def from_filename(self, filename, resources=None, **kw):
+        try:
+            nbformat.validate(nbformat.read(filename, as_version=4))
+        except Exception as error:  # empty file, broken JSON, not a notebook
+            return self._from_placeholder(filename, error, resources, **kw)
+        return super().from_filename(filename, resources, **kw)
+
+    def _from_placeholder(self, filename, error, resources, **kw):
+        path = Path(filename)
+        self.log.error("Could not read %s (%s); grading it as the untouched release", filename, error)
+        release_nb = Path(self.release_root) / path.parent.name / path.name
+        nb = nbformat.read(str(release_nb), as_version=4)
+        note = (f"**This notebook file could not be read** ({type(error).__name__}: {error}). "
+                f"It was graded as the untouched assignment. Ask your instructor; your file was kept as it is.")
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(note))
+        resources = resources if resources is not None else {}
+        resources.setdefault("metadata", {}).update(name=path.stem, path=str(path.parent))
+        return self.from_notebook_node(nb, resources, **kw)
+
+
+class DropDuplicateIds(DeduplicateIds):
+    """Keep the last cell of each grade_id; make copies, and cells carrying nbgrader metadata of
+    another version, plain cells (their code still runs; only their grading role goes)."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        meta = cell.metadata.get("nbgrader")
+        if meta is None:
+            return cell, resources
+        grade_id = meta.get("grade_id")
+        if meta.get("schema_version") != SCHEMA_VERSION or not grade_id or grade_id in self.grade_ids:
+            self.log.warning("Cell %r lost its nbgrader metadata (copy or foreign metadata)", grade_id)
+            del cell.metadata["nbgrader"]
+        elif meta.get("grade") or meta.get("solution") or meta.get("locked"):
+            self.grade_ids.add(grade_id)
+        return cell, resources
+
+
+class HaltingExecute(Execute):
+    """Execute the notebook, but after a cell times out or the kernel dies, run nothing more:
+    the later cells get a note instead (the grades come from JudgeExercises anyway)."""
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._halted = None
+        return super().preprocess(nb, resources, km)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        if self._halted:
+            cell.outputs = [_stream(f"(Not run: {self._halted}.)\n")]
+            return cell, resources
+        try:
+            cell, resources = super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self._halted = "the kernel stopped in an earlier cell"
+            cell.outputs.append(_error("DeadKernelError", "The Python kernel stopped while running this cell."))
+            return cell, resources
+        except Exception as error:  # e.g. a kernel that cannot even be interrupted
+            self._halted = "an earlier cell could not be stopped"
+            cell.outputs.append(_error(type(error).__name__, str(error) or "The kernel did not respond."))
+            return cell, resources
+        if any(o.output_type == "error" and o.get("ename") == "CellTimeoutError" for o in cell.outputs):
+            self._halted = f"an earlier cell did not finish within {self.timeout} s"
+        return cell, resources
+
+
+class JudgeExercises(NbGraderPreprocessor):
+    """Grade each exercise in a separate process and set its grade cell's outcome."""
+
+    course_root = Unicode("", help="The course directory (holding source/).").tag(config=True)
+    cell_seconds = Float(10.0, help="Time limit for running each learner code cell.").tag(config=True)
+    call_seconds = Float(10.0, help="Time limit for each call of a learner's function.").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        helpers_dir = Path(self.course_root) / "source" / resources["nbgrader"]["assignment"]
+        verdicts = judge_notebook(nb, helpers_dir, self.cell_seconds, self.call_seconds)
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            exercise = exercise_of(meta.get("grade_id", "")) if meta.get("grade") else None
+            if exercise in verdicts:
+                self._apply(cell, verdicts[exercise])
+        return nb, resources
+
+    @staticmethod
+    def _apply(cell, verdict):
+        if verdict.passed:
+            # the exercise is right: nothing the kernel run printed (a warning, an error from a
+            # check that was tampered with or cut short) may take its points away
+            kept = [o for o in cell.outputs if o.output_type != "error"]
+            for output in kept:
+                if output.output_type == "stream":
+                    output.name = "stdout"
+            cell.outputs = kept + [_stream(f"Graded: {verdict.message}\n")]
+        else:
+            cell.outputs = [o for o in cell.outputs if o.output_type != "error"]
+            cell.outputs.append(_error("CheckFailure", f"Graded: {verdict.message}"))
+
+
+class ExerciseCsvExport(ExportPlugin):
+    """CSV for an LMS: one row per learner and assignment, a column per exercise, then totals."""
+
+    def export(self, gradebook):
+        destination = self.to or "grades.csv"
+        fields = ["assignment", "student_id", "last_name", "first_name", "email", *EXERCISES, "score", "max_score"]
+        with open(destination, "w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields)
+            writer.writeheader()
+            for assignment in gradebook.assignments:
+                if self.assignment and assignment.name not in self.assignment:
+                    continue
+                table = scores_in(gradebook, assignment.name)
+                for student in gradebook.students:
+                    if self.student and student.id not in self.student:
+                        continue
+                    row = table.get(student.id, {name: (0.0, 0.0) for name in EXERCISES})
+                    writer.writerow({
+                        "assignment": assignment.name, "student_id": student.id,
+                        "last_name": student.last_name or "", "first_name": student.first_name or "",
+                        "email": student.email or "", **{name: row[name][0] for name in EXERCISES},
+                        "score": sum(score for score, _ in row.values()), "max_score": assignment.max_score,
+                    })
+        self.log.info("Exported scores per exercise to %s", destination)

@@ -1,0 +1,156 @@
+"""The worker process that runs a learner's code: ``python -m course_tools.grading.worker DIR``.
+
+DIR holds the instructor's copies of the helpers (``rnn_utils``, ``public_tests``), which are
+imported from there and nowhere else. The worker talks to the grader over its standard input
+and output, one JSON message per line; everything the learner's code prints goes nowhere.
+
+Requests:
+- ``{"op": "load", "setup": SRC, "cells": [SRC, ...], "cell_seconds": S}``: run the setup cell,
+  then each learner cell (each limited to S seconds); reply with the errors, cell by cell.
+- ``{"op": "call", "function": NAME, "args": [...], "names": [...], "label": TEXT, "cell": NAME
+  or null}``: call the learner's function through the checks' own ``call`` (same messages as in
+  the notebook); while it runs, the global ``cell`` it calls is a proxy that asks the grader
+  (``{"op": "stand_in", "args": [...]}``) for the course's values. Reply with the result or the
+  error.
+"""
+import os
+import signal
+import sys
+
+from course_tools.grading.codec import decode, dumps, encode, loads
+
+
+class CellTimeout(BaseException):
+    """Raised in the worker when one learner cell runs past its time limit."""
+
+
+class _Channel:
+    def __init__(self):
+        # keep private copies of stdin/stdout for the protocol, then point the standard
+        # streams at /dev/null so the learner's prints cannot garble it
+        self.incoming = os.fdopen(os.dup(0), "rb")
+        self.outgoing = os.fdopen(os.dup(1), "wb")
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        sys.stdout = sys.stderr = open(os.devnull, "w")
+
+    def send(self, message):
+        self.outgoing.write(dumps(message))
+        self.outgoing.flush()
+
+    def receive(self):
+        line = self.incoming.readline()
+        if not line:
+            raise SystemExit(0)
+        return loads(line)
+
+
+def _describe(error):
+    return {"type": type(error).__name__, "message": str(error),
+            "check_failure": type(error).__name__ == "CheckFailure"}
+
+
+class _NoMagic:
+    """What ``get_ipython()`` returns here: IPython magics and shell escapes do nothing."""
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
+def _run_cell(source, namespace, seconds):
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    code = TransformerManager().transform_cell(source)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        exec(compile(code, "<learner cell>", "exec"), namespace)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _load(channel, request, namespace):
+    namespace["get_ipython"] = _NoMagic
+    exec(compile(request["setup"], "<setup cell>", "exec"), namespace)
+    errors = []
+    for index, source in enumerate(request["cells"]):
+        try:
+            _run_cell(source, namespace, request["cell_seconds"])
+        except CellTimeout:
+            errors.append({"cell": index, "type": "CellTimeout",
+                           "message": f"did not finish within {request['cell_seconds']} s"})
+        except BaseException as error:  # a learner cell may raise anything, SystemExit included
+            errors.append({"cell": index, **_describe(error)})
+    channel.send({"op": "loaded", "errors": errors})
+
+
+def _proxy(channel, cell_name):
+    """A function that forwards each call of the cell function to the grader's stand-in."""
+    from public_tests.compare import CheckFailure
+
+    def stand_in(*args):
+        channel.send({"op": "stand_in", "args": [encode(arg) for arg in args]})
+        reply = channel.receive()
+        if "failure" in reply:
+            raise CheckFailure(reply["failure"])
+        return decode(reply["result"])
+
+    stand_in.__name__ = cell_name
+    return stand_in
+
+
+class _Inputs:
+    """What the checks' call() needs to name the inputs in its messages."""
+
+    def __init__(self, label):
+        self.label = label
+
+    def describe(self):
+        return self.label
+
+
+def _call(channel, request, namespace):
+    from public_tests.running import call
+
+    function = namespace.get(request["function"])
+    if not callable(function):
+        channel.send({"op": "error", "error": {"type": "Missing", "check_failure": True, "message":
+                      f"there is no function named {request['function']} (was its cell run without errors?)"}})
+        return
+    cell = request.get("cell")
+    globals_of = getattr(function, "__globals__", None)
+    swap = cell is not None and globals_of is not None and cell in globals_of
+    if swap:
+        own = globals_of[cell]
+        globals_of[cell] = _proxy(channel, cell)
+    try:
+        args = [decode(arg) for arg in request["args"]]
+        result = call(request["function"], _Inputs(request["label"]), function, *args, names=request["names"])
+        reply = {"op": "result", "result": encode(result)}
+    except BaseException as error:  # SystemExit and KeyboardInterrupt from learner code too
+        reply = {"op": "error", "error": _describe(error)}
+    finally:
+        if swap:
+            globals_of[cell] = own
+    channel.send(reply)
+
+
+def main(helpers_dir):
+    def on_alarm(signum, frame):
+        raise CellTimeout()
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    # the learner's code sees the helpers, not the instructor's tools this module came from
+    sys.path[:] = [helpers_dir] + [p for p in sys.path if p and os.path.abspath(p) != os.environ.get("KIT_ROOT")]
+    channel = _Channel()
+    namespace = {"__name__": "__main__"}
+    while True:
+        request = channel.receive()
+        if request["op"] == "load":
+            _load(channel, request, namespace)
+        elif request["op"] == "call":
+            _call(channel, request, namespace)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,126 @@
+"""The grader's side of a worker process: start it, load a learner's code, call functions with
+a deadline, answer the stand-in requests, and start afresh after a hang or a crash."""
+import os
+import select
+import subprocess
+import sys
+import tempfile
+import time
+
+from course_tools.grading.codec import MAX_MESSAGE_BYTES, decode, dumps, encode, loads
+from course_tools.layout import ROOT
+
+
+class WorkerLost(Exception):
+    """The worker hung past its deadline, or its process ended; the message says which."""
+
+
+class Worker:
+    """One worker process holding one learner's code.
+
+    Parameters
+    ----------
+    helpers_dir : path
+        Folder with the instructor's ``rnn_utils`` and ``public_tests``.
+    setup_source, cells : str, list of str
+        The notebook's setup cell and the learner's code cells, in notebook order.
+    cell_seconds, call_seconds : float
+        Time limit for each learner cell at load, and for each function call.
+    """
+
+    def __init__(self, helpers_dir, setup_source, cells, cell_seconds=10.0, call_seconds=10.0):
+        self.helpers_dir, self.setup_source, self.cells = str(helpers_dir), setup_source, cells
+        self.cell_seconds, self.call_seconds = cell_seconds, call_seconds
+        self.process = None
+        self.load_errors = []
+
+    def start(self):
+        env = dict(os.environ, PYTHONPATH=str(ROOT), KIT_ROOT=str(ROOT), OPENBLAS_NUM_THREADS="1",
+                   OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        self._workdir = tempfile.TemporaryDirectory(prefix="rnn-grader-")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "course_tools.grading.worker", self.helpers_dir],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            cwd=self._workdir.name, env=env)
+        self._buffer = b""
+        self._send({"op": "load", "setup": self.setup_source, "cells": self.cells,
+                    "cell_seconds": self.cell_seconds})
+        deadline = time.monotonic() + 15.0 + self.cell_seconds * (len(self.cells) + 1)
+        self.load_errors = self._receive(deadline)["errors"]
+
+    def stop(self):
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+            self._workdir.cleanup()
+
+    def call(self, function, args, names, label, cell=None, stand_in=None):
+        """Call the learner's ``function`` on ``args`` and return ``("result", value)`` or
+        ``("error", {type, message, check_failure})``; ``names`` are the argument names and
+        ``label`` describes the inputs, for messages. Calls of ``cell`` made meanwhile are
+        answered by ``stand_in``. Raises WorkerLost after a hang or crash (the worker is then
+        stopped; the next call starts a fresh one)."""
+        if self.process is None:
+            self.start()
+        self._send({"op": "call", "function": function, "args": [encode(a) for a in args], "names": list(names),
+                    "label": label, "cell": cell})
+        deadline = time.monotonic() + self.call_seconds
+        while True:
+            message = self._receive(deadline)
+            if message["op"] == "result":
+                return "result", decode(message["result"])
+            if message["op"] == "error":
+                return "error", message["error"]
+            if message["op"] == "stand_in":
+                self._answer_stand_in(stand_in, [decode(a) for a in message["args"]])
+
+    def _answer_stand_in(self, stand_in, args):
+        from public_tests.compare import CheckFailure
+
+        try:
+            self._send({"result": encode(stand_in(*args))})
+        except CheckFailure as failure:
+            self._send({"failure": str(failure)})
+        except Exception as error:  # the learner passed something the stand-in cannot take
+            self._send({"failure": f"the call of the cell function could not be answered: {error!r}"})
+
+    def _send(self, message):
+        try:
+            self.process.stdin.write(dumps(message))
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            self._lost()
+
+    def _receive(self, deadline):
+        stream = self.process.stdout
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.stop()
+                raise WorkerLost(f"did not finish within {self.call_seconds:g} s (an endless loop?)")
+            ready, _, _ = select.select([stream], [], [], remaining)
+            if ready:
+                chunk = os.read(stream.fileno(), 1 << 20)
+                if not chunk:
+                    self._lost()
+                self._buffer += chunk
+                if len(self._buffer) > MAX_MESSAGE_BYTES:
+                    self.stop()
+                    raise WorkerLost("returned far more data than the exercise asks for")
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        try:
+            return loads(line)
+        except ValueError:
+            self.stop()
+            raise WorkerLost("wrote something the grader could not read") from None
+
+    def _lost(self):
+        try:
+            code = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            code = None
+        self.stop()
+        if code is None:
+            raise WorkerLost("stopped talking to the grader")
+        raise WorkerLost(f"ended the Python process running it (exit code {code})")
