@@ -17,7 +17,8 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 from course_tools.grading.nbgrader_plugins import (DropDuplicateIds, ExerciseCsvExport,  # noqa: E402
-                                                   HaltingExecute, JudgeExercises, TolerantNotebookExporter)
+                                                   HaltingExecute, JudgeExercises, RestoreMissingCells,
+                                                   TolerantNotebookExporter)
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
@@ -33,16 +34,15 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 # Autograde: read broken files as empty work, survive copied cells, restore deleted graded
 # cells, stop the kernel run at the first hang, and judge every exercise apart.
 c.Autograde.exporter_class = TolerantNotebookExporter
-c.TolerantNotebookExporter.release_root = os.path.join(ROOT, "release")
+c.TolerantNotebookExporter.release_root = c.RestoreMissingCells.release_root = os.path.join(ROOT, "release")
 c.Autograde.sanitize_preprocessors = [ClearOutput, DropDuplicateIds, OverwriteKernelspec, OverwriteCells,
-                                      CheckCellMetadata]
-c.OverwriteCells.add_missing_cells = True
+                                      RestoreMissingCells, CheckCellMetadata]
 c.Autograde.autograde_preprocessors = [HaltingExecute, JudgeExercises, IgnorePattern, ClearMetadataPreprocessor,
                                        LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
-c.Execute.timeout = 20
+c.Execute.timeout = 10  # per cell of the feedback run; a right cell here takes milliseconds
 c.JudgeExercises.course_root = ROOT
-c.JudgeExercises.cell_seconds = 10
-c.JudgeExercises.call_seconds = 10
+c.JudgeExercises.cell_seconds = 5  # per learner cell, when the grader loads the learner's code
+c.JudgeExercises.call_seconds = 5  # per call of a learner's function on one input set
 
 # Export: one column per exercise.
 c.ExportApp.plugin_class = ExerciseCsvExport

@@ -3,8 +3,9 @@
 For every case of every exercise it stores the inputs, the reference outputs (run from the
 source notebook's solution cells), the forward quantities a backward check needs to rebuild
 the caches, the per-step values a sequence check needs to stand in for the cell function,
-and, for the backward exercises, gradients estimated by central differences of the forward
-pass. The file holds numbers only, never solution code. ``--check`` compares instead of writing.
+for the backward exercises, gradients estimated by central differences of the forward pass,
+and what each known mistake returns (course_tools/fingerprints.py). The file holds numbers
+only, never solution code. ``--check`` compares instead of writing.
 """
 import argparse
 import io
@@ -14,6 +15,7 @@ import zipfile
 import numpy as np
 
 from course_tools.cases import visible_cases
+from course_tools.fingerprints import fingerprints
 from course_tools.layout import CHECK_DATA, EXERCISES
 from course_tools.reference import load_reference
 from rnn_utils import numerical_gradient
@@ -148,15 +150,24 @@ def _backward_steps(cell_backward, da, cell_caches, cell_args):
 BUILDERS = {name: globals()[name] for name in EXERCISES}
 
 
+def case_arrays(reference, exercise, inputs):
+    """Everything a check needs about one case: its inputs, the reference outputs (with the
+    forward values, per-step values and central differences above), and the fingerprints of
+    the known mistakes."""
+    outputs = BUILDERS[exercise](reference, {k: v.copy() for k, v in inputs.items()})
+    arrays = {name: np.asarray(value, dtype=np.float64) for name, value in {**inputs, **outputs}.items()}
+    arrays.update(fingerprints(exercise, arrays))
+    return arrays
+
+
 def build(cases_of=visible_cases):
     """Return the arrays of the data file: key "<exercise>/<case>/<name>"."""
-    ref = load_reference()
+    reference = load_reference()
     arrays = {}
     for exercise in EXERCISES:
-        for case_name, case in cases_of(exercise).items():
-            outputs = BUILDERS[exercise](ref, {k: v.copy() for k, v in case.items()})
-            for name, value in {**case, **outputs}.items():
-                arrays[f"{exercise}/{case_name}/{name}"] = np.asarray(value, dtype=np.float64)
+        for case_name, inputs in cases_of(exercise).items():
+            for name, value in case_arrays(reference, exercise, inputs).items():
+                arrays[f"{exercise}/{case_name}/{name}"] = value
     return arrays
 
 

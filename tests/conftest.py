@@ -12,7 +12,8 @@ from course_tools.nbgrader_cli import nbgrader_env
 from course_tools.reference import load_reference, solution_cells
 from course_tools.scores import gradebook_url, scores_by_exercise
 from course_tools.submissions import fill_release, submit
-from tests.mutants import first_mutant_of
+from tests.corpus import submit_corpus
+from tests.mutants import first_mistake_of
 
 # Kernels started by the tests (nbclient, nbgrader) use this environment's Python.
 os.environ.update(nbgrader_env())
@@ -51,13 +52,14 @@ class CourseRun:
 
 @pytest.fixture(scope="session")
 def course_run(tmp_path_factory, solutions):
-    """Submit the reference and one wrong submission per exercise, then run the main job
-    (``python -m course_tools.grade_samples``), which rebuilds the release, adds the sample
-    learners and the untouched release, and autogrades everyone in one nbgrader run."""
+    """Submit the reference, one wrong submission per exercise and the fixture corpus, then run
+    the main job (``python -m course_tools.grade_samples``), which rebuilds the release, adds
+    the sample learners and the untouched release, and autogrades everyone in one nbgrader run."""
     root = copy_course(tmp_path_factory.mktemp("scratch") / "course")
     submit(root, "reference", fill_release(solutions))
     for exercise in EXERCISES:
-        submit(root, f"wrong_{exercise}", fill_release(first_mutant_of(exercise).apply(solutions)))
+        submit(root, f"wrong_{exercise}", fill_release(first_mistake_of(exercise).apply(solutions)))
+    submit_corpus(root, solutions)
     run = subprocess.run([sys.executable, "-m", "course_tools.grade_samples", "--root", str(root)],
                          cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr

@@ -1,62 +1,45 @@
-"""Mistakes learners really make, as edits of the reference solution cells.
+"""What the checks must say for each known mistake (course_tools/mistakes.py): a fragment of
+the failure message, naming the mistake or its likely cause."""
+from course_tools.mistakes import MISTAKES
 
-Each mutant names the exercise it breaks, the text of the reference cell it replaces, the
-replacement, and a fragment the failing check's message must contain.
-"""
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Mutant:
-    exercise: str
-    name: str
-    old: str
-    new: str
-    message: str
-
-    def apply(self, sources):
-        """The solution sources with this mistake made (fails if the reference text moved)."""
-        source = sources[self.exercise]
-        if self.old not in source:
-            raise AssertionError(f"mutant {self.name}: {self.old!r} is not in the {self.exercise} solution")
-        return {**sources, self.exercise: source.replace(self.old, self.new)}
-
-
-MUTANTS = [
-    Mutant("rnn_cell_forward", "no_bias", "Wax @ xt + ba)", "Wax @ xt)", "a_next (item 0 of the returned tuple) differs"),
-    Mutant("rnn_cell_forward", "no_softmax", "softmax(Wya @ a_next + by)", "Wya @ a_next + by", "yt_pred (item 1"),
-    Mutant("rnn_cell_forward", "cache_order", "cache = (a_next, a_prev, xt, parameters)",
-           "cache = (a_prev, a_next, xt, parameters)", "the order is (a_next, a_prev, xt, parameters)"),
-    Mutant("rnn_forward", "a0_every_step", "rnn_cell_forward(x[:, :, t], a_t, parameters)",
-           "rnn_cell_forward(x[:, :, t], a0, parameters)", "passed a0 to rnn_cell_forward at step 1"),
-    Mutant("lstm_cell_forward", "concat_order", "np.concatenate([a_prev, xt], axis=0)",
-           "np.concatenate([xt, a_prev], axis=0)", "a_next (item 0 of the returned tuple) differs"),
-    Mutant("lstm_cell_forward", "sigmoid_for_tanh", "cct = np.tanh(Wc @ concat + bc)", "cct = sigmoid(Wc @ concat + bc)",
-           "differs from the expected values"),
-    Mutant("lstm_cell_forward", "gate_order_in_cache", "ft, it, cct, ot, xt, parameters)",
-           "it, ft, cct, ot, xt, parameters)", "holds it where ft belongs"),
-    Mutant("lstm_forward", "c_starts_at_a0", "c_t = np.zeros((n_a, m))", "c_t = a0",
-           "started the cell state at a0"),
-    Mutant("lstm_forward", "return_order", "return a, y, c, caches", "return a, c, y, caches", "holds c where y belongs"),
-    Mutant("rnn_cell_backward", "tanh_derivative_1_minus_a", "(1 - a_next ** 2)", "(1 - a_next)",
-           "differs from the expected values"),
-    Mutant("rnn_cell_backward", "db_without_keepdims", "np.sum(dz, axis=1, keepdims=True)", "np.sum(dz, axis=1)",
-           "has shape (5,), but it should have shape (5, 1)"),
-    Mutant("rnn_cell_backward", "db_over_axis_0", "np.sum(dz, axis=1, keepdims=True)", "np.sum(dz, axis=0, keepdims=True)",
-           "has shape (1, 10), but it should have shape (5, 1)"),
-    Mutant("rnn_backward", "carried_gradient_not_added", "da[:, :, t] + da_prevt", "da[:, :, t]",
-           "only da[:, :, 2] at step 2: add the da_prev carried back from step 3"),
-    Mutant("rnn_backward", "forward_in_time", "reversed(range(T_x))", "range(T_x)",
-           "started back-propagation at step 0"),
-    Mutant("lstm_cell_backward", "dc_prev_without_da_path", "dc_prev = dc * ft", "dc_prev = dc_next * ft",
-           "gradients['dc_prev'] differs"),
-    Mutant("lstm_cell_backward", "missing_gradient_key", '"dbo": dbo}', '}', "missing 'dbo'"),
-    Mutant("lstm_backward", "dc_not_carried", "dc_prevt = step[\"dc_prev\"]", "pass",
-           "a zero dc_next at step 2"),
-    Mutant("lstm_backward", "T_x_from_x", "n_a, m, T_x = da.shape", "n_a, m = da.shape[:2]; T_x = x.shape[2]",
-           "lstm_backward raised IndexError on the demo inputs"),
-]
+EXPECTED_MESSAGE = {
+    "rnn_no_ba": "Likely cause: the bias ba is missing",
+    "rnn_no_by": "Likely cause: the bias by is missing",
+    "rnn_sigmoid_for_tanh": "Likely cause: the hidden state uses sigmoid where tanh belongs",
+    "rnn_no_softmax": "Likely cause: the prediction is missing its softmax",
+    "rnn_cache_order": "the order is (a_next, a_prev, xt, parameters)",
+    "a0_every_step": "passed a0 to rnn_cell_forward at step 1",
+    "concat_order": "Likely cause: the stack is [xt; a_prev]",
+    "lstm_no_bf": "Likely cause: the bias bf is missing",
+    "lstm_no_bi": "Likely cause: the bias bi is missing",
+    "lstm_no_bc": "Likely cause: the bias bc is missing",
+    "lstm_no_bo": "Likely cause: the bias bo is missing",
+    "candidate_sigmoid": "Likely cause: the candidate cct uses sigmoid",
+    "gate_tanh_for_sigmoid": "Likely cause: a gate uses tanh where sigmoid belongs",
+    "output_without_tanh": "Likely cause: a_next must be ot * tanh(c_next)",
+    "lstm_no_softmax": "Likely cause: the prediction is missing its softmax",
+    "gate_order_in_cache": "holds it where ft belongs",
+    "c_starts_at_a0": "started the cell state at a0",
+    "return_order": "holds c where y belongs",
+    "tanh_derivative_1_minus_a": "Likely cause: the derivative of tanh is 1 - a**2",
+    "db_without_keepdims": "has shape (5,), but it should have shape (5, 1). Likely cause: sum the bias gradient",
+    "db_over_axis_0": "has shape (1, 10), but it should have shape (5, 1). Likely cause: the bias gradient sums over the batch",
+    "db_over_both_axes": "should be a numpy array of shape (5, 1)",
+    "carried_gradient_not_added": "only da[:, :, 2] at step 2: add the da_prev carried back from step 3",
+    "forward_in_time": "started back-propagation at step 0",
+    "dc_prev_without_da_path": "Likely cause: dc_prev also needs the gradient that reaches c through a_next",
+    "lstm_tanh_derivative_1_minus_t": "Likely cause: the derivative of tanh(c_next) is 1 - tanh(c_next)**2",
+    "lstm_db_without_keepdims": "Likely cause: sum each bias gradient over axis 1 with keepdims=True",
+    "missing_gradient_key": "missing 'dbo'",
+    "dc_not_carried": "a zero dc_next at step 2",
+    "carried_gradient_reset": "only da[:, :, 2] at step 2: add the da_prev carried back from step 3",
+    "T_x_from_x": "lstm_backward raised IndexError on the demo inputs",
+}
 
 
-def first_mutant_of(exercise):
-    return next(m for m in MUTANTS if m.exercise == exercise)
+def mistake(name):
+    return next(m for m in MISTAKES if m.name == name)
+
+
+def first_mistake_of(exercise):
+    return next(m for m in MISTAKES if m.exercise == exercise)

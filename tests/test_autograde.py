@@ -1,5 +1,6 @@
 """Grades from one real ``nbgrader autograde`` run over the test submissions and the samples."""
 import csv
+import html
 import re
 
 import nbformat
@@ -7,7 +8,8 @@ import pytest
 
 from course_tools.layout import ASSIGNMENT, EXERCISES
 from course_tools.nbgrader_cli import run_nbgrader
-from tests.mutants import first_mutant_of
+from tests.mutants import EXPECTED_MESSAGE, first_mistake_of
+from tests.test_release import solution_lines
 
 POINTS = {"rnn_cell_forward": 10, "rnn_forward": 10, "lstm_cell_forward": 15, "lstm_forward": 15,
           "rnn_cell_backward": 10, "rnn_backward": 10, "lstm_cell_backward": 15, "lstm_backward": 15}
@@ -39,7 +41,7 @@ def test_the_graded_cell_says_what_is_wrong(course_run, exercise):
     nb = nbformat.read(str(path), as_version=4)
     cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == f"{exercise}_test")
     errors = [o for o in cell.outputs if o.output_type == "error"]
-    assert errors and first_mutant_of(exercise).message in errors[0].evalue
+    assert errors and EXPECTED_MESSAGE[first_mistake_of(exercise).name] in errors[0].evalue
 
 
 def test_partly_right_sample_gets_the_grades_its_docstring_promises(course_run):
@@ -62,15 +64,23 @@ def test_main_job_prints_each_students_score_per_exercise(course_run):
     assert dict(zip(students, [float(v) for v in total.split()[2:]]))["ada"] == 100
 
 
-def test_feedback_and_export_after_autograde(course_run):
+def test_feedback_and_export_after_autograde(course_run, solutions):
     """The rest of the instructor's workflow: generate_feedback, then export to CSV."""
     run_nbgrader(course_run.root, "generate_feedback", ASSIGNMENT, "--log-level=WARN", capture=True)
-    page = course_run.root / "feedback" / "ben" / ASSIGNMENT / f"{ASSIGNMENT}.html"
-    html = page.read_text()
-    assert "45.0" in html and "100.0" in html  # ben's score out of the maximum
-    assert "started the cell state at a0" in html  # the reason for a lost exercise
+    page = (course_run.root / "feedback" / "ben" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    assert "45.0" in page and "100.0" in page  # ben's score out of the maximum
+    assert "started the cell state at a0" in page  # the reason for a lost exercise
+    for student in ("cleo", "hardcoded", "corrupt_file"):
+        page = (course_run.root / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+        leaked = [line for line in solution_lines(solutions) if html.escape(line) in page or line in page]
+        assert not leaked, f"{student}'s feedback shows reference code: {leaked[:2]}"
+        for secret in ("HIDDEN_SHAPES", "hidden_cases", "seed=", "course_tools"):
+            assert secret not in page, f"{student}'s feedback mentions {secret}"
     run_nbgrader(course_run.root, "export", "--log-level=WARN", capture=True)
     with open(course_run.root / "grades.csv", newline="") as handle:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert set(rows) == set(course_run.scores), "one row per learner"
     assert float(rows["ada"]["score"]) == 100 and float(rows["cleo"]["score"]) == 0
     assert float(rows["ben"]["score"]) == 45 and float(rows["ben"]["max_score"]) == 100
+    for student, row in course_run.scores.items():
+        assert {name: float(rows[student][name]) for name in EXERCISES} == {name: s for name, (s, _) in row.items()}

@@ -7,7 +7,9 @@ import public_tests
 from course_tools.layout import EXERCISES
 from course_tools.reference import load_functions
 from public_tests import CheckFailure
-from tests.mutants import MUTANTS
+from course_tools.mistakes import MISTAKES
+from public_tests.hints import HINTS
+from tests.mutants import EXPECTED_MESSAGE, first_mistake_of, mistake
 
 
 def check_of(exercise):
@@ -20,12 +22,17 @@ def test_reference_passes(reference, exercise, capsys):
     assert f"{exercise}: all checks passed" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: f"{m.exercise}-{m.name}")
-def test_each_mistake_fails_its_check_and_is_named(solutions, mutant):
-    functions = load_functions(mutant.apply(solutions))
+@pytest.mark.parametrize("known", MISTAKES, ids=lambda m: f"{m.exercise}-{m.name}")
+def test_each_mistake_fails_its_check_and_is_named(solutions, known):
+    functions = load_functions(known.apply(solutions))
     with pytest.raises(CheckFailure) as failure:
-        check_of(mutant.exercise)(functions[mutant.exercise])
-    assert mutant.message in str(failure.value)
+        check_of(known.exercise)(functions[known.exercise])
+    assert EXPECTED_MESSAGE[known.name] in str(failure.value)
+
+
+def test_every_mistake_has_an_expected_message_and_every_hint_a_mistake():
+    assert set(EXPECTED_MESSAGE) == {m.name for m in MISTAKES}
+    assert set(HINTS) <= {m.name for m in MISTAKES}
 
 
 @pytest.mark.parametrize("exercise", EXERCISES)
@@ -43,7 +50,7 @@ def test_unimplemented_function_is_reported_as_such(exercise):
 def test_sequence_grade_does_not_depend_on_the_cell(solutions, sequence, cell, capsys):
     """A wrong cell function costs nothing in the sequence function that calls it; the check
     still tells the learner about the cell."""
-    broken = next(m for m in MUTANTS if m.exercise == cell)
+    broken = first_mistake_of(cell)
     functions = load_functions(broken.apply(solutions))
     check_of(sequence)(functions[sequence])
     out = capsys.readouterr().out
@@ -54,7 +61,7 @@ def test_sequence_grade_does_not_depend_on_the_cell(solutions, sequence, cell, c
 
 
 def test_sequence_check_restores_the_cell_even_when_it_fails(solutions):
-    functions = load_functions(next(m for m in MUTANTS if m.name == "a0_every_step").apply(solutions))
+    functions = load_functions(mistake("a0_every_step").apply(solutions))
     with pytest.raises(CheckFailure):
         public_tests.rnn_forward_test(functions["rnn_forward"])
     assert functions["rnn_forward"].__globals__["rnn_cell_forward"] is functions["rnn_cell_forward"]

@@ -62,7 +62,7 @@ def judge_exercise(worker, exercise):
         if kind == "error":
             return Verdict(False, _error_message(exercise.name, value, case.describe(), worker.load_errors))
         try:
-            exercise.judge(case, args, value)
+            exercise.assess(case, args, value)
         except CheckFailure as failure:
             return Verdict(False, str(failure))
     return Verdict(True, f"{exercise.name}: all {len(cases)} input sets passed, hidden ones included.")

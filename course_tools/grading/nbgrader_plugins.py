@@ -6,7 +6,7 @@ Wired in by ``nbgrader_config.py``:
   untouched release plus a note, so the submission is graded (zero) instead of lost.
 - :class:`DropDuplicateIds` (sanitizing) keeps one cell per grade_id and strips the nbgrader
   metadata of copies and of foreign metadata, instead of leaving the empty metadata that makes
-  nbgrader stop the whole run.
+  nbgrader stop the whole run; :class:`RestoreMissingCells` puts deleted locked cells back.
 - :class:`HaltingExecute` runs the notebook for the learner's feedback, but stops at the first
   cell that times out or kills the kernel: one timeout, not one per later cell.
 - :class:`JudgeExercises` grades every exercise apart from the kernel (``judge.py``), on the
@@ -80,6 +80,33 @@ class DropDuplicateIds(DeduplicateIds):
         elif meta.get("grade") or meta.get("solution") or meta.get("locked"):
             self.grade_ids.add(grade_id)
         return cell, resources
+
+
+class RestoreMissingCells(NbGraderPreprocessor):
+    """Put back, from the release, every locked or graded cell a learner deleted (nbgrader's
+    own add_missing_cells fails when the cell before a missing one is not a grade cell)."""
+
+    release_root = Unicode("", help="The course's release directory (release/).").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        release_nb = nbformat.read(str(Path(self.release_root) / info["assignment"] / f"{info['notebook']}.ipynb"),
+                                   as_version=4)
+        present = {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells if "nbgrader" in c.metadata}
+        anchor = None  # the cell the next restored cell goes after; None means the top
+        for cell in release_nb.cells:
+            meta = cell.metadata.get("nbgrader")
+            if not meta:
+                continue
+            if meta["grade_id"] in present:
+                anchor = present[meta["grade_id"]]
+            elif meta.get("locked") or meta.get("grade"):
+                self.log.warning("Cell %s was deleted; restoring it", meta["grade_id"])
+                restored = nbformat.from_dict(cell)
+                position = next(i + 1 for i, c in enumerate(nb.cells) if c is anchor) if anchor is not None else 0
+                nb.cells.insert(position, restored)
+                anchor = present[meta["grade_id"]] = restored
+        return nb, resources
 
 
 class HaltingExecute(Execute):

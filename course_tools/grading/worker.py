@@ -5,8 +5,9 @@ imported from there and nowhere else. The worker talks to the grader over its st
 and output, one JSON message per line; everything the learner's code prints goes nowhere.
 
 Requests:
-- ``{"op": "load", "setup": SRC, "cells": [SRC, ...], "cell_seconds": S}``: run the setup cell,
-  then each learner cell (each limited to S seconds); reply with the errors, cell by cell.
+- ``{"op": "load", "setup": SRC, "cells": [SRC, ...], "skip": [INDEX, ...], "cell_seconds": S}``:
+  run the setup cell, then each learner cell not skipped (each limited to S seconds), telling
+  the grader which cell it starts (``{"op": "loading", "cell": INDEX}``); reply with the errors.
 - ``{"op": "call", "function": NAME, "args": [...], "names": [...], "label": TEXT, "cell": NAME
   or null}``: call the learner's function through the checks' own ``call`` (same messages as in
   the notebook); while it runs, the global ``cell`` it calls is a proxy that asks the grader
@@ -15,6 +16,7 @@ Requests:
 """
 import os
 import signal
+from contextlib import nullcontext
 import sys
 
 from course_tools.grading.codec import decode, dumps, encode, loads
@@ -74,6 +76,9 @@ def _load(channel, request, namespace):
     exec(compile(request["setup"], "<setup cell>", "exec"), namespace)
     errors = []
     for index, source in enumerate(request["cells"]):
+        if index in request["skip"]:
+            continue
+        channel.send({"op": "loading", "cell": index})
         try:
             _run_cell(source, namespace, request["cell_seconds"])
         except CellTimeout:
@@ -110,7 +115,7 @@ class _Inputs:
 
 
 def _call(channel, request, namespace):
-    from public_tests.running import call
+    from public_tests.running import call, standing_in
 
     function = namespace.get(request["function"])
     if not callable(function):
@@ -118,20 +123,13 @@ def _call(channel, request, namespace):
                       f"there is no function named {request['function']} (was its cell run without errors?)"}})
         return
     cell = request.get("cell")
-    globals_of = getattr(function, "__globals__", None)
-    swap = cell is not None and globals_of is not None and cell in globals_of
-    if swap:
-        own = globals_of[cell]
-        globals_of[cell] = _proxy(channel, cell)
     try:
         args = [decode(arg) for arg in request["args"]]
-        result = call(request["function"], _Inputs(request["label"]), function, *args, names=request["names"])
+        with standing_in(function, cell, _proxy(channel, cell)) if cell else nullcontext():
+            result = call(request["function"], _Inputs(request["label"]), function, *args, names=request["names"])
         reply = {"op": "result", "result": encode(result)}
     except BaseException as error:  # SystemExit and KeyboardInterrupt from learner code too
         reply = {"op": "error", "error": _describe(error)}
-    finally:
-        if swap:
-            globals_of[cell] = own
     channel.send(reply)
 
 

@@ -33,8 +33,22 @@ class Worker:
         self.cell_seconds, self.call_seconds = cell_seconds, call_seconds
         self.process = None
         self.load_errors = []
+        self.skipped = {}  # cell index -> why it is no longer run (it hung or killed the worker)
 
     def start(self):
+        """Start a worker and load the learner's cells. A cell that hangs past its limit or ends
+        the process is remembered and left out of every later start."""
+        while True:
+            loading = self._spawn()
+            try:
+                self._load()
+                return
+            except WorkerLost as lost:
+                if loading[0] is None:
+                    raise
+                self.skipped[loading[0]] = str(lost)
+
+    def _spawn(self):
         env = dict(os.environ, PYTHONPATH=str(ROOT), KIT_ROOT=str(ROOT), OPENBLAS_NUM_THREADS="1",
                    OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
         self._workdir = tempfile.TemporaryDirectory(prefix="rnn-grader-")
@@ -43,10 +57,22 @@ class Worker:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             cwd=self._workdir.name, env=env)
         self._buffer = b""
-        self._send({"op": "load", "setup": self.setup_source, "cells": self.cells,
+        self._loading = [None]
+        return self._loading
+
+    def _load(self):
+        self._send({"op": "load", "setup": self.setup_source, "cells": self.cells, "skip": sorted(self.skipped),
                     "cell_seconds": self.cell_seconds})
-        deadline = time.monotonic() + 15.0 + self.cell_seconds * (len(self.cells) + 1)
-        self.load_errors = self._receive(deadline)["errors"]
+        # a cell gets its own limit plus a margin; the worker's own alarm normally stops it first
+        deadline = time.monotonic() + 30.0
+        while True:
+            message = self._receive(deadline)
+            if message["op"] == "loaded":
+                skipped = [{"cell": i, "type": "Skipped", "message": why} for i, why in sorted(self.skipped.items())]
+                self.load_errors = skipped + message["errors"]
+                return
+            self._loading[0] = message["cell"]
+            deadline = time.monotonic() + self.cell_seconds + 5.0
 
     def stop(self):
         if self.process is not None:

@@ -4,19 +4,22 @@ Each check takes the learner's function, runs it on the course's demo inputs and
 fixed inputs, and raises :class:`CheckFailure` with a message in the learner's terms at the
 first thing that is wrong. On success it prints one line.
 """
-from public_tests.backward import (lstm_backward_test, lstm_cell_backward_test, rnn_backward_test,
-                                   rnn_cell_backward_test)
+from public_tests.backward import LSTM_BACKWARD, LSTM_CELL_BACKWARD, RNN_BACKWARD, RNN_CELL_BACKWARD
 from public_tests.compare import CheckFailure
-from public_tests.forward import lstm_cell_forward_test, lstm_forward_test, rnn_cell_forward_test, rnn_forward_test
+from public_tests.forward import LSTM_CELL_FORWARD, LSTM_FORWARD, RNN_CELL_FORWARD, RNN_FORWARD
 
-__all__ = [
-    "CheckFailure",
-    "rnn_cell_forward_test",
-    "rnn_forward_test",
-    "lstm_cell_forward_test",
-    "lstm_forward_test",
-    "rnn_cell_backward_test",
-    "rnn_backward_test",
-    "lstm_cell_backward_test",
-    "lstm_backward_test",
-]
+# Every exercise by name, in notebook order.
+EXERCISES = {exercise.name: exercise for exercise in (
+    RNN_CELL_FORWARD, RNN_FORWARD, LSTM_CELL_FORWARD, LSTM_FORWARD,
+    RNN_CELL_BACKWARD, RNN_BACKWARD, LSTM_CELL_BACKWARD, LSTM_BACKWARD)}
+
+rnn_cell_forward_test = RNN_CELL_FORWARD.check
+rnn_forward_test = RNN_FORWARD.check
+lstm_cell_forward_test = LSTM_CELL_FORWARD.check
+lstm_forward_test = LSTM_FORWARD.check
+rnn_cell_backward_test = RNN_CELL_BACKWARD.check
+rnn_backward_test = RNN_BACKWARD.check
+lstm_cell_backward_test = LSTM_CELL_BACKWARD.check
+lstm_backward_test = LSTM_BACKWARD.check
+
+__all__ = ["CheckFailure", "EXERCISES"] + [name + "_test" for name in EXERCISES]

@@ -1,31 +1,37 @@
-"""Checks for the backward exercises: rnn_cell_backward, rnn_backward, lstm_cell_backward,
-lstm_backward. Caches are rebuilt from the course's forward values, so no check depends on
-the learner's forward functions."""
+"""The backward exercises: rnn_cell_backward, rnn_backward, lstm_cell_backward, lstm_backward.
+
+Caches are rebuilt from the course's forward values, so no check depends on the learner's
+forward functions."""
 import numpy as np
 
 from public_tests.compare import CheckFailure, expect_gradients, matches
-from public_tests.data import load_cases, state_before
-from public_tests.running import call, note_if_own_differs, passed, standing_in
+from public_tests.data import state_before
+from public_tests.exercise import Exercise
 
 RNN_CELL_GRADS = ("dxt", "da_prev", "dWax", "dWaa", "dba")
 RNN_GRADS = ("dx", "da0", "dWax", "dWaa", "dba")
 LSTM_PARAM_GRADS = ("dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")
 LSTM_CELL_GRADS = ("dxt", "da_prev", "dc_prev") + LSTM_PARAM_GRADS
 LSTM_GRADS = ("dx", "da0") + LSTM_PARAM_GRADS
+LSTM_CACHE = ("a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt")
 
 
-def _expected(case, keys):
-    return {key: case[key] for key in keys}, {key: case["numeric." + key] for key in keys}
+def _judge_gradients(name, keys):
+    def judge(case, args, result):
+        expected = {key: case[key] for key in keys}
+        numeric = {key: case["numeric." + key] for key in keys}
+        expect_gradients(f"{name} on {case.describe()}", result, expected, numeric)
+    return judge
 
 
-def _rnn_caches(case, params):
-    x, a0, a = case["x"], case["a0"], case["a"]
+def _rnn_caches(case):
+    x, a0, a, params = case["x"], case["a0"], case["a"], case.parameters()
     cells = [(a[:, :, t], state_before(a0, a, t), x[:, :, t], params) for t in range(x.shape[2])]
     return cells, x
 
 
-def _lstm_caches(case, params):
-    x, a0, a, c = case["x"], case["a0"], case["a"], case["c"]
+def _lstm_caches(case):
+    x, a0, a, c, params = case["x"], case["a0"], case["a"], case["c"], case.parameters()
     zeros = np.zeros_like(a0)
     cells = [(a[:, :, t], c[:, :, t], state_before(a0, a, t), state_before(zeros, c, t),
               case["ft"][:, :, t], case["it"][:, :, t], case["cct"][:, :, t], case["ot"][:, :, t],
@@ -33,29 +39,15 @@ def _lstm_caches(case, params):
     return cells, x
 
 
-def rnn_cell_backward_test(target):
-    """Check rnn_cell_backward: every gradient's shape, value and agreement with central
-    differences of the forward pass."""
-    cases = load_cases("rnn_cell_backward")
-    for case in cases:
-        params = case.parameters()
-        cache = (case["a_next"], case["a_prev"], case["xt"], params)
-        result = call("rnn_cell_backward", case, target, case["da_next"], cache, names=("da_next",))
-        expect_gradients(f"rnn_cell_backward on {case.describe()}", result, *_expected(case, RNN_CELL_GRADS))
-    passed("rnn_cell_backward", cases)
+RNN_CELL_BACKWARD = Exercise(
+    "rnn_cell_backward", ("da_next", "cache"),
+    lambda case: (case["da_next"], (case["a_next"], case["a_prev"], case["xt"], case.parameters())),
+    _judge_gradients("rnn_cell_backward", RNN_CELL_GRADS), outputs=RNN_CELL_GRADS)
 
-
-def lstm_cell_backward_test(target):
-    """Check lstm_cell_backward: every gradient's shape, value and agreement with central
-    differences of the forward pass."""
-    cases = load_cases("lstm_cell_backward")
-    for case in cases:
-        params = case.parameters()
-        cache = tuple(case[name] for name in ("a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt"))
-        result = call("lstm_cell_backward", case, target, case["da_next"], case["dc_next"], cache + (params,),
-                      names=("da_next", "dc_next"))
-        expect_gradients(f"lstm_cell_backward on {case.describe()}", result, *_expected(case, LSTM_CELL_GRADS))
-    passed("lstm_cell_backward", cases)
+LSTM_CELL_BACKWARD = Exercise(
+    "lstm_cell_backward", ("da_next", "dc_next", "cache"),
+    lambda case: (case["da_next"], case["dc_next"], tuple(case[name] for name in LSTM_CACHE) + (case.parameters(),)),
+    _judge_gradients("lstm_cell_backward", LSTM_CELL_GRADS), outputs=LSTM_CELL_GRADS)
 
 
 class _CellBackwardStandIn:
@@ -66,15 +58,15 @@ class _CellBackwardStandIn:
     step t + 1 (and, for the LSTM, the carried dc_prev).
     """
 
-    def __init__(self, exercise, cell_name, case, cell_caches, grad_keys):
-        self.exercise, self.cell_name, self.case = exercise, cell_name, case
-        self.cell_caches, self.grad_keys = cell_caches, grad_keys
+    def __init__(self, exercise, cell_name, grad_keys, case, cell_caches):
+        self.exercise, self.cell_name, self.grad_keys = exercise, cell_name, grad_keys
+        self.case, self.cell_caches = case, cell_caches
         self.T = case["da"].shape[2]
         self.calls = 0
 
     def _step_of(self, cache):
         for t, ours in enumerate(self.cell_caches):
-            if cache is ours or (isinstance(cache, tuple) and len(cache) == len(ours)
+            if cache is ours or (isinstance(cache, (tuple, list)) and len(cache) == len(ours)
                                  and matches(cache[0], ours[0])):
                 return t
         raise CheckFailure(f"{self.exercise} passed {self.cell_name} a cache that is not one of caches[0][t].")
@@ -105,30 +97,18 @@ class _CellBackwardStandIn:
         return {key: self.case.step(key, t) for key in self.grad_keys}
 
 
-def _sequence_backward_test(exercise, cell_name, target, build_caches, grad_keys, cell_grad_keys):
-    cases = load_cases(exercise)
-    for case in cases:
-        params = case.parameters()
-        caches = build_caches(case, params)
-        stand_in = _CellBackwardStandIn(exercise, cell_name, case, caches[0], cell_grad_keys)
-        with standing_in(target, cell_name, stand_in) as own_cell:
-            result = call(exercise, case, target, case["da"], caches, names=("da",))
-        expect_gradients(f"{exercise} on {case.describe()}", result, *_expected(case, grad_keys))
-    passed(exercise, cases)
-    last = case["da"].shape[2] - 1
-    first_gradients = [case.step(name, last) for name in ("da_next", "dc_next") if "step." + name in case]
-    note_if_own_differs(exercise, cell_name, own_cell, (*first_gradients, caches[0][last]),
-                        {key: case.step(key, last) for key in cell_grad_keys})
+def _sequence_backward(name, cell, caches, grad_keys, cell_grad_keys):
+    def stand_in(case, args):
+        return _CellBackwardStandIn(name, cell, cell_grad_keys, case, args[1][0])
+
+    def cell_probe(case, args):
+        last = case["da"].shape[2] - 1
+        gradients = [case.step(key, last) for key in ("da_next", "dc_next") if "step." + key in case]
+        return (*gradients, args[1][0][last]), {key: case.step(key, last) for key in cell_grad_keys}
+
+    return Exercise(name, ("da", "caches"), lambda case: (case["da"], caches(case)), _judge_gradients(name, grad_keys),
+                    outputs=grad_keys, cell=cell, stand_in=stand_in, cell_probe=cell_probe)
 
 
-def rnn_backward_test(target):
-    """Check rnn_backward: every gradient, with the course's rnn_cell_backward standing in
-    for the learner's so that only rnn_backward is graded here."""
-    _sequence_backward_test("rnn_backward", "rnn_cell_backward", target, _rnn_caches, RNN_GRADS, RNN_CELL_GRADS)
-
-
-def lstm_backward_test(target):
-    """Check lstm_backward: every gradient, with the course's lstm_cell_backward standing in
-    for the learner's so that only lstm_backward is graded here."""
-    _sequence_backward_test("lstm_backward", "lstm_cell_backward", target, _lstm_caches, LSTM_GRADS,
-                            LSTM_CELL_GRADS)
+RNN_BACKWARD = _sequence_backward("rnn_backward", "rnn_cell_backward", _rnn_caches, RNN_GRADS, RNN_CELL_GRADS)
+LSTM_BACKWARD = _sequence_backward("lstm_backward", "lstm_cell_backward", _lstm_caches, LSTM_GRADS, LSTM_CELL_GRADS)

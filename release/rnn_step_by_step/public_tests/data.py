@@ -12,11 +12,12 @@ DATA_FILE = Path(__file__).with_name("check_data.npz")
 
 
 class Case(dict):
-    """One case's arrays by name, plus its name (e.g. "demo")."""
+    """One case's arrays by name, plus its name (e.g. "demo") and, optionally, how messages
+    should describe it."""
 
-    def __init__(self, name, arrays):
+    def __init__(self, name, arrays, label=None):
         super().__init__(arrays)
-        self.name = name
+        self.name, self.label = name, label
 
     def parameters(self):
         """A fresh parameters dict built from the "param.<name>" arrays."""
@@ -27,6 +28,8 @@ class Case(dict):
         return self["step." + name][..., t].copy()
 
     def describe(self):
+        if self.label is not None:
+            return self.label
         return "the demo inputs" if self.name == "demo" else f"the {self.name!r} inputs"
 
 

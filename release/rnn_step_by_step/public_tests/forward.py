@@ -1,26 +1,34 @@
-"""Checks for the forward exercises: rnn_cell_forward, rnn_forward, lstm_cell_forward, lstm_forward."""
+"""The forward exercises: rnn_cell_forward, rnn_forward, lstm_cell_forward, lstm_forward."""
 import numpy as np
 
 from public_tests.compare import CheckFailure, expect_items, matches
-from public_tests.data import load_cases, state_before
-from public_tests.running import call, note_if_own_differs, passed, standing_in, step_of
+from public_tests.data import state_before
+from public_tests.exercise import Exercise
+from public_tests.running import step_of
+
+GATES = ("ft", "it", "cct", "ot")
 
 
-def rnn_cell_forward_test(target):
-    """Check rnn_cell_forward: returned values, their shapes and the cache."""
-    cases = load_cases("rnn_cell_forward")
-    for case in cases:
-        params = case.parameters()
-        result = call("rnn_cell_forward", case, target, case["xt"], case["a_prev"], params,
-                      names=("xt", "a_prev", "parameters"))
-        what = f"rnn_cell_forward on {case.describe()}"
-        expect_items(what, "the returned tuple", result,
-                     [("a_next", case["a_next"]), ("yt_pred", case["yt_pred"]), ("cache", None)])
-        expect_items(what, "the cache", result[2],
-                     [("a_next", case["a_next"]), ("a_prev", case["a_prev"]), ("xt", case["xt"]),
-                      ("parameters", params)])
-    passed("rnn_cell_forward", cases)
+def _what(name, case):
+    return f"{name} on {case.describe()}"
 
+
+# --- exercise 1: rnn_cell_forward -------------------------------------------------------
+
+def _rnn_cell_judge(case, args, result):
+    what = _what("rnn_cell_forward", case)
+    xt, a_prev, params = args
+    expect_items(what, "the returned tuple", result, [("a_next", case["a_next"]), ("yt_pred", case["yt_pred"]), ("cache", None)])
+    expect_items(what, "the cache", result[2], [("a_next", case["a_next"]), ("a_prev", a_prev), ("xt", xt), ("parameters", params)])
+
+
+RNN_CELL_FORWARD = Exercise(
+    "rnn_cell_forward", ("xt", "a_prev", "parameters"),
+    lambda case: (case["xt"], case["a_prev"], case.parameters()),
+    _rnn_cell_judge, outputs=("a_next", "yt_pred"))
+
+
+# --- exercise 2: rnn_forward ------------------------------------------------------------
 
 def _step_and_state(exercise, cell_name, xt, a_prev, case):
     """The time step a stand-in cell was called for, after checking that the sequence
@@ -36,7 +44,7 @@ def _step_and_state(exercise, cell_name, xt, a_prev, case):
     return t
 
 
-def _rnn_cell_stand_in(case):
+def _rnn_cell_stand_in(case, args):
     """An rnn_cell_forward that returns the course's values for the steps of this case."""
 
     def rnn_cell_forward(xt, a_prev, parameters):
@@ -59,49 +67,43 @@ def _expect_sequence_caches(what, caches, x, cell_items):
         expect_items(what, f"caches[0][{t}]", caches[0][t], cell_items(t))
 
 
-def rnn_forward_test(target):
-    """Check rnn_forward: states, predictions and caches, with the course's rnn_cell_forward
-    standing in for the learner's so that only rnn_forward is graded here."""
-    cases = load_cases("rnn_forward")
-    for case in cases:
-        params = case.parameters()
-        x, a0 = case["x"], case["a0"]
-        with standing_in(target, "rnn_cell_forward", _rnn_cell_stand_in(case)) as own_cell:
-            result = call("rnn_forward", case, target, x, a0, params, names=("x", "a0", "parameters"))
-        what = f"rnn_forward on {case.describe()}"
-        expect_items(what, "the returned tuple", result,
-                     [("a", case["a"]), ("y_pred", case["y_pred"]), ("caches", None)])
-        a = case["a"]
-        _expect_sequence_caches(what, result[2], x, lambda t: [
-            ("a_next", a[:, :, t]), ("a_prev", state_before(a0, a, t)), ("xt", x[:, :, t]),
-            ("parameters", params)])
-    passed("rnn_forward", cases)
-    note_if_own_differs("rnn_forward", "rnn_cell_forward", own_cell,
-                        (x[:, :, 0], a0, case.parameters()), (a[:, :, 0], case["y_pred"][:, :, 0]),
-                        pick=lambda output: tuple(output[:2]))
+def _rnn_judge(case, args, result):
+    what = _what("rnn_forward", case)
+    x, a0, params = args
+    a = case["a"]
+    expect_items(what, "the returned tuple", result, [("a", a), ("y_pred", case["y_pred"]), ("caches", None)])
+    _expect_sequence_caches(what, result[2], x, lambda t: [
+        ("a_next", a[:, :, t]), ("a_prev", state_before(a0, a, t)), ("xt", x[:, :, t]), ("parameters", params)])
 
 
-def lstm_cell_forward_test(target):
-    """Check lstm_cell_forward: returned values, their shapes and the cache with every gate."""
-    cases = load_cases("lstm_cell_forward")
-    for case in cases:
-        params = case.parameters()
-        result = call("lstm_cell_forward", case, target, case["xt"], case["a_prev"], case["c_prev"], params,
-                      names=("xt", "a_prev", "c_prev", "parameters"))
-        what = f"lstm_cell_forward on {case.describe()}"
-        expect_items(what, "the returned tuple", result,
-                     [("a_next", case["a_next"]), ("c_next", case["c_next"]), ("yt_pred", case["yt_pred"]),
-                      ("cache", None)])
-        expect_items(what, "the cache", result[3], _lstm_cache_items(case, params))
-    passed("lstm_cell_forward", cases)
+RNN_FORWARD = Exercise(
+    "rnn_forward", ("x", "a0", "parameters"),
+    lambda case: (case["x"], case["a0"], case.parameters()),
+    _rnn_judge, outputs=("a", "y_pred"), cell="rnn_cell_forward", stand_in=_rnn_cell_stand_in,
+    cell_probe=lambda case, args: ((args[0][:, :, 0], args[1], args[2]), (case["a"][:, :, 0], case["y_pred"][:, :, 0])))
 
 
-def _lstm_cache_items(case, params):
-    names = ("a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt")
-    return [(name, case[name]) for name in names] + [("parameters", params)]
+# --- exercise 3: lstm_cell_forward ------------------------------------------------------
+
+def _lstm_cell_judge(case, args, result):
+    what = _what("lstm_cell_forward", case)
+    xt, a_prev, c_prev, params = args
+    expect_items(what, "the returned tuple", result,
+                 [("a_next", case["a_next"]), ("c_next", case["c_next"]), ("yt_pred", case["yt_pred"]), ("cache", None)])
+    states = [("a_next", case["a_next"]), ("c_next", case["c_next"]), ("a_prev", a_prev), ("c_prev", c_prev)]
+    gates = [(name, case[name]) for name in GATES]
+    expect_items(what, "the cache", result[3], states + gates + [("xt", xt), ("parameters", params)])
 
 
-def _lstm_cell_stand_in(case):
+LSTM_CELL_FORWARD = Exercise(
+    "lstm_cell_forward", ("xt", "a_prev", "c_prev", "parameters"),
+    lambda case: (case["xt"], case["a_prev"], case["c_prev"], case.parameters()),
+    _lstm_cell_judge, outputs=("a_next", "c_next", "yt_pred"))
+
+
+# --- exercise 4: lstm_forward -----------------------------------------------------------
+
+def _lstm_cell_stand_in(case, args):
     """An lstm_cell_forward that returns the course's values for the steps of this case."""
     a0, c = case["a0"], case["c"]
     zeros = np.zeros_like(a0)
@@ -113,7 +115,7 @@ def _lstm_cell_stand_in(case):
                 raise CheckFailure("lstm_forward started the cell state at a0: the initial cell state is zeros.")
             raise CheckFailure(f"lstm_forward passed lstm_cell_forward, at step {t}, a c_prev that is not "
                                f"{'zeros' if t == 0 else f'the cell state of step {t - 1}'}.")
-        gates = [case[name][:, :, t].copy() for name in ("ft", "it", "cct", "ot")]
+        gates = [case[name][:, :, t].copy() for name in GATES]
         a_next, c_next = case["a"][:, :, t].copy(), c[:, :, t].copy()
         cache = (a_next, c_next, a_prev, c_prev, *gates, xt, parameters)
         return a_next, c_next, case["y"][:, :, t].copy(), cache
@@ -121,28 +123,25 @@ def _lstm_cell_stand_in(case):
     return lstm_cell_forward
 
 
-def lstm_forward_test(target):
-    """Check lstm_forward: states, predictions, cell states and caches, with the course's
-    lstm_cell_forward standing in for the learner's so that only lstm_forward is graded here."""
-    cases = load_cases("lstm_forward")
-    for case in cases:
-        params = case.parameters()
-        x, a0, a, c = case["x"], case["a0"], case["a"], case["c"]
-        with standing_in(target, "lstm_cell_forward", _lstm_cell_stand_in(case)) as own_cell:
-            result = call("lstm_forward", case, target, x, a0, params, names=("x", "a0", "parameters"))
-        what = f"lstm_forward on {case.describe()}"
-        expect_items(what, "the returned tuple", result,
-                     [("a", a), ("y", case["y"]), ("c", c), ("caches", None)])
-        zeros = np.zeros_like(a0)
+def _lstm_judge(case, args, result):
+    what = _what("lstm_forward", case)
+    x, a0, params = args
+    a, c = case["a"], case["c"]
+    zeros = np.zeros_like(a0)
+    expect_items(what, "the returned tuple", result, [("a", a), ("y", case["y"]), ("c", c), ("caches", None)])
 
-        def cell_items(t):
-            states = [("a_next", a[:, :, t]), ("c_next", c[:, :, t]),
-                      ("a_prev", state_before(a0, a, t)), ("c_prev", state_before(zeros, c, t))]
-            gates = [(name, case[name][:, :, t]) for name in ("ft", "it", "cct", "ot")]
-            return states + gates + [("xt", x[:, :, t]), ("parameters", params)]
+    def cell_items(t):
+        states = [("a_next", a[:, :, t]), ("c_next", c[:, :, t]),
+                  ("a_prev", state_before(a0, a, t)), ("c_prev", state_before(zeros, c, t))]
+        gates = [(name, case[name][:, :, t]) for name in GATES]
+        return states + gates + [("xt", x[:, :, t]), ("parameters", params)]
 
-        _expect_sequence_caches(what, result[3], x, cell_items)
-    passed("lstm_forward", cases)
-    note_if_own_differs("lstm_forward", "lstm_cell_forward", own_cell,
-                        (x[:, :, 0], a0, np.zeros_like(a0), case.parameters()),
-                        (a[:, :, 0], c[:, :, 0], case["y"][:, :, 0]), pick=lambda output: tuple(output[:3]))
+    _expect_sequence_caches(what, result[3], x, cell_items)
+
+
+LSTM_FORWARD = Exercise(
+    "lstm_forward", ("x", "a0", "parameters"),
+    lambda case: (case["x"], case["a0"], case.parameters()),
+    _lstm_judge, outputs=("a", "y", "c"), cell="lstm_cell_forward", stand_in=_lstm_cell_stand_in,
+    cell_probe=lambda case, args: ((args[0][:, :, 0], args[1], np.zeros_like(args[1]), args[2]),
+                                   (case["a"][:, :, 0], case["c"][:, :, 0], case["y"][:, :, 0])))

@@ -55,33 +55,40 @@ def standing_in(target, name, stand_in):
 
     A sequence function calls its cell function by name; replacing that name with a stand-in
     that returns the course's values grades the sequence function on its own, whatever state
-    the learner's cell function is in. Yields the learner's own function (or None).
+    the learner's cell function is in (even if it was never defined). Yields the learner's own
+    function, or None; afterwards the namespace is as it was.
     """
     namespace = getattr(target, "__globals__", None)
-    if namespace is None or name not in namespace:
+    if namespace is None:
         yield None
         return
-    own = namespace[name]
+    missing = object()
+    own = namespace.get(name, missing)
     namespace[name] = stand_in
     try:
-        yield own
+        yield None if own is missing else own
     finally:
-        namespace[name] = own
+        if own is missing:
+            namespace.pop(name, None)
+        else:
+            namespace[name] = own
 
 
-def note_if_own_differs(exercise, cell_name, own, args, expected, pick=lambda output: output):
+def note_if_own_differs(exercise, cell_name, own, args, expected):
     """After a sequence check passed with a stand-in, tell the learner if their own cell
     function does not yet give the course's values (it does not change the grade).
 
-    ``pick`` selects, from what the cell function returns, the value compared with ``expected``.
+    ``expected`` is a dict of gradients, or a tuple compared with the first returned values.
     """
     if own is None:
         return
     try:
-        first = pick(own(*args))
+        output = own(*args)
+        if isinstance(expected, tuple):
+            output = tuple(output[:len(expected)])
     except Exception:
-        first = None
-    if not matches(first, expected):
+        output = None
+    if not matches(output, expected):
         print(f"Note: {exercise} was checked with the course's own {cell_name}, because yours does "
               f"not give the expected values yet. Fix {cell_name} too.")
 

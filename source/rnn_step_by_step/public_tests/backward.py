@@ -42,12 +42,12 @@ def _lstm_caches(case):
 RNN_CELL_BACKWARD = Exercise(
     "rnn_cell_backward", ("da_next", "cache"),
     lambda case: (case["da_next"], (case["a_next"], case["a_prev"], case["xt"], case.parameters())),
-    _judge_gradients("rnn_cell_backward", RNN_CELL_GRADS))
+    _judge_gradients("rnn_cell_backward", RNN_CELL_GRADS), outputs=RNN_CELL_GRADS)
 
 LSTM_CELL_BACKWARD = Exercise(
     "lstm_cell_backward", ("da_next", "dc_next", "cache"),
     lambda case: (case["da_next"], case["dc_next"], tuple(case[name] for name in LSTM_CACHE) + (case.parameters(),)),
-    _judge_gradients("lstm_cell_backward", LSTM_CELL_GRADS))
+    _judge_gradients("lstm_cell_backward", LSTM_CELL_GRADS), outputs=LSTM_CELL_GRADS)
 
 
 class _CellBackwardStandIn:
@@ -107,7 +107,7 @@ def _sequence_backward(name, cell, caches, grad_keys, cell_grad_keys):
         return (*gradients, args[1][0][last]), {key: case.step(key, last) for key in cell_grad_keys}
 
     return Exercise(name, ("da", "caches"), lambda case: (case["da"], caches(case)), _judge_gradients(name, grad_keys),
-                    cell=cell, stand_in=stand_in, cell_probe=cell_probe)
+                    outputs=grad_keys, cell=cell, stand_in=stand_in, cell_probe=cell_probe)
 
 
 RNN_BACKWARD = _sequence_backward("rnn_backward", "rnn_cell_backward", _rnn_caches, RNN_GRADS, RNN_CELL_GRADS)

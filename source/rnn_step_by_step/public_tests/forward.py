@@ -25,7 +25,7 @@ def _rnn_cell_judge(case, args, result):
 RNN_CELL_FORWARD = Exercise(
     "rnn_cell_forward", ("xt", "a_prev", "parameters"),
     lambda case: (case["xt"], case["a_prev"], case.parameters()),
-    _rnn_cell_judge)
+    _rnn_cell_judge, outputs=("a_next", "yt_pred"))
 
 
 # --- exercise 2: rnn_forward ------------------------------------------------------------
@@ -79,7 +79,7 @@ def _rnn_judge(case, args, result):
 RNN_FORWARD = Exercise(
     "rnn_forward", ("x", "a0", "parameters"),
     lambda case: (case["x"], case["a0"], case.parameters()),
-    _rnn_judge, cell="rnn_cell_forward", stand_in=_rnn_cell_stand_in,
+    _rnn_judge, outputs=("a", "y_pred"), cell="rnn_cell_forward", stand_in=_rnn_cell_stand_in,
     cell_probe=lambda case, args: ((args[0][:, :, 0], args[1], args[2]), (case["a"][:, :, 0], case["y_pred"][:, :, 0])))
 
 
@@ -98,7 +98,7 @@ def _lstm_cell_judge(case, args, result):
 LSTM_CELL_FORWARD = Exercise(
     "lstm_cell_forward", ("xt", "a_prev", "c_prev", "parameters"),
     lambda case: (case["xt"], case["a_prev"], case["c_prev"], case.parameters()),
-    _lstm_cell_judge)
+    _lstm_cell_judge, outputs=("a_next", "c_next", "yt_pred"))
 
 
 # --- exercise 4: lstm_forward -----------------------------------------------------------
@@ -142,6 +142,6 @@ def _lstm_judge(case, args, result):
 LSTM_FORWARD = Exercise(
     "lstm_forward", ("x", "a0", "parameters"),
     lambda case: (case["x"], case["a0"], case.parameters()),
-    _lstm_judge, cell="lstm_cell_forward", stand_in=_lstm_cell_stand_in,
+    _lstm_judge, outputs=("a", "y", "c"), cell="lstm_cell_forward", stand_in=_lstm_cell_stand_in,
     cell_probe=lambda case, args: ((args[0][:, :, 0], args[1], np.zeros_like(args[1]), args[2]),
                                    (case["a"][:, :, 0], case["c"][:, :, 0], case["y"][:, :, 0])))

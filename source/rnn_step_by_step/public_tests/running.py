@@ -55,18 +55,23 @@ def standing_in(target, name, stand_in):
 
     A sequence function calls its cell function by name; replacing that name with a stand-in
     that returns the course's values grades the sequence function on its own, whatever state
-    the learner's cell function is in. Yields the learner's own function (or None).
+    the learner's cell function is in (even if it was never defined). Yields the learner's own
+    function, or None; afterwards the namespace is as it was.
     """
     namespace = getattr(target, "__globals__", None)
-    if namespace is None or name not in namespace:
+    if namespace is None:
         yield None
         return
-    own = namespace[name]
+    missing = object()
+    own = namespace.get(name, missing)
     namespace[name] = stand_in
     try:
-        yield own
+        yield None if own is missing else own
     finally:
-        namespace[name] = own
+        if own is missing:
+            namespace.pop(name, None)
+        else:
+            namespace[name] = own
 
 
 def note_if_own_differs(exercise, cell_name, own, args, expected):
