@@ -72,8 +72,9 @@ def test_feedback_and_export_after_autograde(course_run, solutions):
     assert "started the cell state at a0" in page  # the reason for a lost exercise
     for student in ("cleo", "hardcoded", "corrupt_file"):
         page = (course_run.root / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
-        leaked = [line for line in solution_lines(solutions) if html.escape(line) in page or line in page]
-        assert not leaked, f"{student}'s feedback shows reference code: {leaked[:2]}"
+        if student != "hardcoded":  # whose own cells are copies of the reference
+            leaked = [line for line in solution_lines(solutions) if html.escape(line) in page or line in page]
+            assert not leaked, f"{student}'s feedback shows reference code: {leaked[:2]}"
         for secret in ("HIDDEN_SHAPES", "hidden_cases", "seed=", "course_tools"):
             assert secret not in page, f"{student}'s feedback mentions {secret}"
     run_nbgrader(course_run.root, "export", "--log-level=WARN", capture=True)
