@@ -140,6 +140,8 @@ def main(helpers_dir):
     signal.signal(signal.SIGALRM, on_alarm)
     # the learner's code sees the helpers, not the instructor's tools this module came from
     sys.path[:] = [helpers_dir] + [p for p in sys.path if p and os.path.abspath(p) != os.environ.get("KIT_ROOT")]
+    for name in [name for name in sys.modules if name.split(".")[0] == "course_tools"]:
+        del sys.modules[name]
     channel = _Channel()
     namespace = {"__name__": "__main__"}
     while True:
