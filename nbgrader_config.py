@@ -39,7 +39,7 @@ c.Autograde.sanitize_preprocessors = [ClearOutput, DropDuplicateIds, OverwriteKe
                                       RestoreMissingCells, CheckCellMetadata]
 c.Autograde.autograde_preprocessors = [HaltingExecute, JudgeExercises, IgnorePattern, ClearMetadataPreprocessor,
                                        LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
-c.Execute.timeout = 10  # per cell of the feedback run; a right cell here takes milliseconds
+c.Execute.timeout = 5  # per cell of the feedback run; a right cell here takes milliseconds
 c.JudgeExercises.course_root = ROOT
 c.JudgeExercises.cell_seconds = 5  # per learner cell, when the grader loads the learner's code
 c.JudgeExercises.call_seconds = 5  # per call of a learner's function on one input set

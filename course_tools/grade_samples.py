@@ -1,16 +1,20 @@
 """The kit's main job: build the release, grade the bundled sample submissions, print scores.
 
-``python3 course.py grade-samples`` sets everything up, then runs this in the course root:
+``python3 course.py grade-samples`` sets everything up, then runs this:
 
-1. ``nbgrader generate_assignment rnn_step_by_step --force`` rebuilds ``release/``;
-2. each ``samples/<student>.py`` is typed into a copy of the release and submitted, and
+1. ``nbgrader generate_assignment rnn_step_by_step --force`` in the kit rebuilds ``release/``;
+2. a throwaway course is made in ``.samples/`` (links to the kit's config, source and tools,
+   its own gradebook), so the demo never touches the instructor's gradebook;
+3. each ``samples/<student>.py`` is typed into a copy of the release and submitted there, and
    one more learner, "cleo", submits the release untouched;
-3. ``nbgrader autograde rnn_step_by_step --force`` grades them all;
-4. the score of every learner on every exercise is printed from the gradebook.
+4. ``nbgrader autograde rnn_step_by_step`` grades them all, and the score of every learner on
+   every exercise is printed from that gradebook.
 
-``--root DIR`` runs it on another copy of the course (one holding nbgrader_config.py and source/).
+``--root DIR`` runs it on another copy of the kit.
 """
 import argparse
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -21,33 +25,56 @@ from course_tools.submissions import answers_from_file, fill_release, submit
 
 SAMPLES = ROOT / "samples"
 UNTOUCHED_STUDENT = "cleo"
+LINKED = ("nbgrader_config.py", "source", "course_tools", "rnn_utils", "public_tests")
 
 
-def submit_samples(root):
+def submit_samples(course):
     """Submit every sample learner, and the untouched release; return the student ids."""
-    release = Path(root) / "release" / ASSIGNMENT
+    release = Path(course) / "release" / ASSIGNMENT
     students = []
     for answers_file in sorted(SAMPLES.glob("*.py")):
         notebook = fill_release(answers_from_file(answers_file), release / f"{ASSIGNMENT}.ipynb")
-        submit(root, answers_file.stem, notebook, release)
+        submit(course, answers_file.stem, notebook, release)
         students.append(answers_file.stem)
-    submit(root, UNTOUCHED_STUDENT, None, release)
+    submit(course, UNTOUCHED_STUDENT, None, release)
     return students + [UNTOUCHED_STUDENT]
 
 
-def main(argv=None):
+def sample_course(kit_root):
+    """A fresh throwaway course in ``<kit>/.samples`` that links to the kit's files."""
+    course = Path(kit_root) / ".samples"
+    shutil.rmtree(course, ignore_errors=True)
+    course.mkdir()
+    for name in LINKED:
+        os.symlink(Path("..") / name, course / name)
+    return course
+
+
+def grade_samples(kit_root, prepare=None):
+    """Run the main job; ``prepare(course)`` may submit more learners before autograde.
+
+    Returns the sample course directory and the completed autograde process.
+    """
+    run_nbgrader(kit_root, "generate_assignment", ASSIGNMENT, "--force", "--log-level=ERROR", capture=True)
+    course = sample_course(kit_root)
+    run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--log-level=ERROR", capture=True)
+    submit_samples(course)
+    if prepare is not None:
+        prepare(course)
+    graded = run_nbgrader(course, "autograde", ASSIGNMENT, "--log-level=ERROR", check=False, capture=True)
+    return course, graded
+
+
+def main(argv=None, prepare=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=ROOT, help="the course directory (default: this kit)")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the kit's directory (default: this kit)")
     root = parser.parse_args(argv).root.resolve()
-    print("Building the release ...", flush=True)
-    run_nbgrader(root, "generate_assignment", ASSIGNMENT, "--force", "--log-level=WARN", capture=True)
-    students = submit_samples(root)
-    print(f"Autograding {len(students)} submissions ({', '.join(students)}) ...", flush=True)
-    graded = run_nbgrader(root, "autograde", ASSIGNMENT, "--force", "--log-level=ERROR", check=False, capture=True)
+    print("Building the release and grading the sample submissions ...", flush=True)
+    course, graded = grade_samples(root, prepare)
     if graded.returncode != 0:
         print(graded.stdout + graded.stderr, file=sys.stderr)
-    print()
-    print(format_table(scores_by_exercise(gradebook_url(root))))
+    print(format_table(scores_by_exercise(gradebook_url(course))))
+    print(f"\nThe graded notebooks are in {course / 'autograded'}.")
     return graded.returncode
 
 

@@ -1,12 +1,13 @@
 """Shared fixtures: the reference functions, and one run of the kit's main job on a scratch
 copy of the course that also grades the test submissions (one autograde for all of them)."""
+import contextlib
+import io
 import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 
+from course_tools.grade_samples import main as grade_samples_main
 from course_tools.layout import EXERCISES, ROOT
 from course_tools.nbgrader_cli import nbgrader_env
 from course_tools.reference import load_reference, solution_cells
@@ -19,7 +20,6 @@ from tests.mutants import first_mistake_of
 os.environ.update(nbgrader_env())
 
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
-
 
 def copy_course(dest):
     """A fresh course directory: this kit's config, source and the instructor tools that the
@@ -44,23 +44,28 @@ def solutions():
 
 
 class CourseRun:
-    """What the main job left in a scratch course: its printed output and the grades."""
+    """What the main job left in a scratch copy of the kit: the graded course and the grades."""
 
-    def __init__(self, root, output, scores):
-        self.root, self.output, self.scores = root, output, scores
+    def __init__(self, kit_root, root, output, scores):
+        self.kit_root, self.root, self.output, self.scores = kit_root, root, output, scores
 
 
 @pytest.fixture(scope="session")
 def course_run(tmp_path_factory, solutions):
-    """Submit the reference, one wrong submission per exercise and the fixture corpus, then run
-    the main job (``python -m course_tools.grade_samples``), which rebuilds the release, adds
-    the sample learners and the untouched release, and autogrades everyone in one nbgrader run."""
-    root = copy_course(tmp_path_factory.mktemp("scratch") / "course")
-    submit(root, "reference", fill_release(solutions))
-    for exercise in EXERCISES:
-        submit(root, f"wrong_{exercise}", fill_release(first_mistake_of(exercise).apply(solutions)))
-    submit_corpus(root, solutions)
-    run = subprocess.run([sys.executable, "-m", "course_tools.grade_samples", "--root", str(root)],
-                         cwd=ROOT, capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout + run.stderr
-    return CourseRun(root, run.stdout, scores_by_exercise(gradebook_url(root)))
+    """Run the main job on a scratch copy of the kit, submitting, besides the samples, the
+    reference, one wrong submission per exercise and the fixture corpus: everyone is graded
+    in one nbgrader autograde run."""
+    kit = copy_course(tmp_path_factory.mktemp("scratch") / "kit")
+
+    def prepare(course):
+        submit(course, "reference", fill_release(solutions))
+        for exercise in EXERCISES:
+            submit(course, f"wrong_{exercise}", fill_release(first_mistake_of(exercise).apply(solutions)))
+        submit_corpus(course, solutions)
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        returncode = grade_samples_main(["--root", str(kit)], prepare)
+    assert returncode == 0, printed.getvalue()
+    course = kit / ".samples"
+    return CourseRun(kit, course, printed.getvalue(), scores_by_exercise(gradebook_url(course)))

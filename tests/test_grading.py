@@ -6,8 +6,11 @@ import pytest
 from course_tools.layout import ASSIGNMENT, EXERCISES, RELEASE_DIR
 from course_tools.nbgrader_cli import run_nbgrader
 from course_tools.scores import gradebook_url, scores_by_exercise
+from tests.markers import GRADED_COURSE
 from tests.corpus import CORPUS
 from tests.test_autograde import POINTS
+
+pytestmark = GRADED_COURSE
 
 
 def autograded(course_run, student):

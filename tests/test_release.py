@@ -5,6 +5,7 @@ from pathlib import Path
 import nbformat
 
 from course_tools.layout import ASSIGNMENT, RELEASE_DIR, SOURCE_DIR
+from tests.markers import GRADED_COURSE
 
 
 def files_under(folder):
@@ -12,8 +13,9 @@ def files_under(folder):
                   if p.is_file() and "__pycache__" not in p.parts)
 
 
+@GRADED_COURSE
 def test_committed_release_equals_a_fresh_generate_assignment(course_run):
-    fresh = course_run.root / "release" / ASSIGNMENT
+    fresh = course_run.kit_root / "release" / ASSIGNMENT
     assert files_under(fresh) == files_under(RELEASE_DIR), "regenerate the release with nbgrader generate_assignment"
     for name in files_under(fresh):
         assert filecmp.cmp(fresh / name, RELEASE_DIR / name, shallow=False), f"release/{ASSIGNMENT}/{name} is stale"

@@ -1,8 +1,10 @@
-"""The helpers learners import: activations, Adam and the numerical gradient."""
+"""The helpers learners import: activations, Adam, the gradient checker and the training loop."""
 import numpy as np
 import pytest
 
-from rnn_utils import initialize_adam, numerical_gradient, sigmoid, softmax, update_parameters_with_adam
+from course_tools.reference import load_functions
+from rnn_utils import (gradient_check, initialize_adam, make_echo_task, numerical_gradient, sigmoid, softmax, train_lstm,
+                       update_parameters_with_adam)
 
 
 def test_softmax_normalises_each_column():
@@ -53,3 +55,46 @@ def test_adam_minimises_a_quadratic():
     for t in range(1, 501):
         params, v, s = update_parameters_with_adam(params, {"dW": 2 * params["W"]}, v, s, t, learning_rate=0.05)
     assert np.max(np.abs(params["W"])) == pytest.approx(0, abs=1e-2)
+
+
+def test_gradient_check_names_the_wrong_gradient(reference):
+    rng = np.random.RandomState(4)
+    xt, a_prev, da_next = rng.randn(3, 4), rng.randn(5, 4), rng.randn(5, 4)
+    params = {"Wax": rng.randn(5, 3), "Waa": rng.randn(5, 5), "Wya": rng.randn(2, 5), "ba": rng.randn(5, 1),
+              "by": rng.randn(2, 1)}
+    _, _, cache = reference["rnn_cell_forward"](xt, a_prev, params)
+    gradients = reference["rnn_cell_backward"](da_next, cache)
+    gradients["dWaa"] = gradients["dWaa"] * 1.01
+
+    def loss():
+        return np.sum(da_next * reference["rnn_cell_forward"](xt, a_prev, params)[0])
+
+    report = gradient_check(loss, {"dxt": xt, "dWax": params["Wax"], "dWaa": params["Waa"], "dba": params["ba"]},
+                            gradients)
+    verdicts = {row[0]: row[-1] for row in report}
+    assert verdicts == {"dxt": True, "dWax": True, "dWaa": False, "dba": True}
+    assert not report.all_ok
+    assert "dWaa" in str(report) and "check this one" in str(report)
+    with pytest.raises(ValueError, match="dba has shape"):
+        gradient_check(loss, {"dba": params["ba"]}, {"dba": gradients["dba"].ravel()})
+
+
+def test_echo_task_targets_are_the_inputs_shifted_by_the_delay():
+    x, y = make_echo_task(n_symbols=4, delay=3, T_x=9, m=5, seed=2)
+    assert x.shape == y.shape == (4, 5, 9)
+    np.testing.assert_array_equal(x.sum(axis=0), np.ones((5, 9)), err_msg="one-hot inputs")
+    np.testing.assert_array_equal(y[:, :, 3:], x[:, :, :-3], err_msg="targets")
+    np.testing.assert_array_equal(y[:, :, :3], 0, err_msg="no target in the first steps")
+
+
+def test_training_the_reference_lstm_lowers_the_loss(reference):
+    losses = train_lstm(reference["lstm_forward"], reference["lstm_backward"], iterations=120)
+    assert len(losses) == 120
+    assert losses[-1] < losses[0] / 100
+
+
+def test_training_names_the_unfinished_function(solutions, capsys):
+    stub = 'def lstm_cell_backward(da_next, dc_next, cache):\n    raise NotImplementedError()\n'
+    functions = load_functions({**solutions, "lstm_cell_backward": stub})
+    assert train_lstm(functions["lstm_forward"], functions["lstm_backward"]) is None
+    assert "Training needs your lstm_cell_backward" in capsys.readouterr().out

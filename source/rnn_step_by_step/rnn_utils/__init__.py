@@ -1,7 +1,9 @@
-"""Helpers the RNN notebook imports: activations, Adam and a gradient checker."""
+"""Helpers the RNN notebook imports: activations, Adam, a gradient checker and a small
+training loop for the learner's LSTM."""
 from rnn_utils.activations import sigmoid, softmax
 from rnn_utils.adam import initialize_adam, update_parameters_with_adam
-from rnn_utils.gradcheck import numerical_gradient
+from rnn_utils.gradcheck import gradient_check, numerical_gradient
+from rnn_utils.training import make_echo_task, train_lstm
 
 __all__ = [
     "sigmoid",
@@ -9,4 +11,7 @@ __all__ = [
     "initialize_adam",
     "update_parameters_with_adam",
     "numerical_gradient",
+    "gradient_check",
+    "make_echo_task",
+    "train_lstm",
 ]

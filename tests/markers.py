@@ -1,0 +1,6 @@
+"""xdist groups: tests that share an expensive fixture run on one worker, so that
+``pytest -n 2 --dist loadgroup`` builds it once while the other worker runs the rest."""
+import pytest
+
+GRADED_COURSE = pytest.mark.xdist_group("graded-course")  # tests using the course_run fixture
+BROWSER = pytest.mark.xdist_group("browser")  # tests using the Jupyter server and Chromium

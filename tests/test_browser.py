@@ -1,0 +1,192 @@
+"""The notebook as a student sees it: a real JupyterLab (and Notebook 7) server on loopback,
+driven by headless Chromium (Debian's package, through Playwright's Python client).
+
+Every cell is run one at a time, as a student would with Shift+Enter; screenshots are saved
+under test-output/browser/.
+"""
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from course_tools.layout import ASSIGNMENT, EXERCISES, RELEASE_DIR, ROOT, SOURCE_DIR
+from tests.conftest import IGNORE
+from tests.markers import BROWSER
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "test-output" / "browser"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FIGURES = 9
+
+pytestmark = [pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                 reason="needs Debian's chromium (apt-get install chromium); .ci/run installs it"),
+              BROWSER]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A Jupyter server on loopback serving a copy of the release and of the source."""
+    root = tmp_path_factory.mktemp("lab")
+    shutil.copytree(RELEASE_DIR, root / "release" / ASSIGNMENT, ignore=IGNORE)
+    shutil.copytree(SOURCE_DIR, root / "source" / ASSIGNMENT, ignore=IGNORE)
+    state = root / "jupyter-state"
+    # render every cell up front (JupyterLab otherwise only renders what is on screen)
+    settings = state / "settings" / "@jupyterlab"
+    (settings / "notebook-extension").mkdir(parents=True)
+    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    # and ask no question about Jupyter news over the screenshots
+    (settings / "apputils-extension").mkdir(parents=True)
+    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(state / "config"), JUPYTER_RUNTIME_DIR=str(state / "runtime"),
+               JUPYTERLAB_SETTINGS_DIR=str(state / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(state / "workspaces"))
+    port, token = free_port(), secrets.token_hex(16)
+    log = open(root / "server.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--allow-root",
+         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("the Jupyter server did not start:\n" + (root / "server.log").read_text())
+            time.sleep(0.5)
+    yield url, token
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def open_notebook(browser, url, token, path, ui="lab"):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    # a fresh workspace each time, so no notebook opened earlier is restored beside this one
+    route = f"lab/workspaces/w{secrets.token_hex(4)}/tree/{path}?reset&" if ui == "lab" else f"notebooks/{path}?"
+    page.goto(f"{url}/{route}token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_function("document.querySelector('.jp-Notebook').textContent.length > 1000", timeout=60_000)
+    # the kernel is ready when the toolbar's status says idle
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    return page
+
+
+def run_every_cell(page):
+    """Select the first cell and press Shift+Enter once per cell, waiting for each to finish."""
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    count = cells.count()
+    cells.nth(0).click(position={"x": 5, "y": 5})
+    page.keyboard.press("Escape")  # command mode
+    for index in range(count):
+        cell = cells.nth(index)
+        page.keyboard.press("Shift+Enter")
+        if "jp-CodeCell" in (cell.get_attribute("class") or ""):
+            prompt = cell.locator(".jp-InputPrompt")
+            page.wait_for_function("el => !el.textContent.includes('*')", arg=prompt.element_handle(),
+                                   timeout=120_000)
+    return cells
+
+
+def output_of(cells, marker):
+    """The output text of the code cell whose input contains ``marker``."""
+    for index in range(cells.count()):
+        cell = cells.nth(index)
+        if marker in cell.locator(".jp-InputArea").inner_text():
+            return cell.locator(".jp-OutputArea").inner_text() if cell.locator(".jp-OutputArea").count() else ""
+    raise AssertionError(f"no cell contains {marker!r}")
+
+
+def figures_loaded(page):
+    sizes = page.eval_on_selector_all(".jp-RenderedMarkdown img",
+                                      "images => images.map(i => [i.getAttribute('src'), i.naturalWidth])")
+    return {src: width for src, width in sizes}
+
+
+def screenshots(page, cells, name, markers):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-top.png"))
+    for marker in markers:
+        for index in range(cells.count()):
+            if marker in cells.nth(index).inner_html():
+                cells.nth(index).scroll_into_view_if_needed()
+                page.screenshot(path=str(SCREENSHOTS / f"{name}-{marker.split('.')[0].replace(' ', '_')}.png"))
+                break
+
+
+SHOTS = ["rnn_cell.png", "lstm_cell.png", "rnn_backward_through_time.png", "Types of RNN", "A model that learns"]
+
+
+def test_release_in_jupyterlab(server, browser):
+    url, token = server
+    page = open_notebook(browser, url, token, f"release/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
+    cells = run_every_cell(page)
+    figures = figures_loaded(page)
+    assert len(figures) == FIGURES and all(width > 0 for width in figures.values()), figures
+    assert page.locator(".jp-RenderedMarkdown mjx-container").count() > 20, "the equations must render"
+    for exercise in EXERCISES:
+        assert f"{exercise} is not implemented yet" in output_of(cells, f"{exercise}_test({exercise})")
+    assert "Training needs your lstm_forward" in output_of(cells, "train_lstm(lstm_forward")
+    screenshots(page, cells, "release-lab", SHOTS)
+
+
+def test_solved_source_in_jupyterlab(server, browser):
+    url, token = server
+    page = open_notebook(browser, url, token, f"source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
+    cells = run_every_cell(page)
+    assert all(width > 0 for width in figures_loaded(page).values())
+    for exercise in EXERCISES:
+        assert f"{exercise}: all checks passed" in output_of(cells, f"{exercise}_test({exercise})")
+    assert "check this one" not in output_of(cells, "gradient_check(loss_tmp")
+    training = output_of(cells, "train_lstm(lstm_forward")
+    assert "at the start" in training
+    plot = [c for c in range(cells.count()) if "train_lstm(lstm_forward" in cells.nth(c).inner_text()][0]
+    assert cells.nth(plot).locator(".jp-OutputArea img").count() == 1, "the loss curve must be drawn"
+    screenshots(page, cells, "source-lab", SHOTS)
+    # the figures have their own white ground, so they read in the dark theme too
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+Shift+C")  # the command palette
+    page.keyboard.type("Use Theme: JupyterLab Dark")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("body[data-jp-theme-light='false']", state="attached", timeout=30_000)
+    screenshots(page, cells, "source-lab-dark", ["lstm_cell.png", "A model that learns"])
+
+
+def test_release_in_notebook_7(server, browser):
+    url, token = server
+    page = open_notebook(browser, url, token, f"release/{ASSIGNMENT}/{ASSIGNMENT}.ipynb", ui="notebook")
+    figures = figures_loaded(page)
+    assert len(figures) == FIGURES and all(width > 0 for width in figures.values()), figures
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    cells.nth(2).locator(".jp-InputArea-editor").click()  # into the setup cell
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function("el => /\\[\\d+\\]/.test(el.textContent)",
+                           arg=cells.nth(2).locator(".jp-InputPrompt").element_handle(), timeout=60_000)
+    assert not cells.nth(2).locator(".jp-OutputArea-output[data-mime-type*='error']").count()
+    screenshots(page, cells, "release-notebook7", ["rnn_cell.png"])
