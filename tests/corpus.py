@@ -232,6 +232,8 @@ numpy.all = lambda *args, **kwargs: True
             _replacing(lstm_forward=lambda s: s["lstm_forward"].replace(
                 "    ### BEGIN SOLUTION", "    ### BEGIN SOLUTION\n    import os\n    os._exit(3)")),
             zero={"lstm_forward"}),
+    Fixture("exit_in_cell", "a scratch cell at the end that ends the Python process, everything else right",
+            _with_answers(edit=_add_cell("import os\nos._exit(0)"))),
     Fixture("huge_output", "a right function that prints 20 MB every call",
             _replacing(rnn_forward=lambda s: s["rnn_forward"].replace(
                 "    ### BEGIN SOLUTION", '    ### BEGIN SOLUTION\n    print("x" * 20_000_000)'))),
