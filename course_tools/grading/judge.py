@@ -53,7 +53,7 @@ def judge_exercise(worker, exercise):
     cases = grading_cases(exercise.name)
     for case in cases:
         args = exercise.arguments(case)
-        stand_in = exercise.stand_in(case, args) if exercise.cell else None
+        stand_in = exercise.stand_in_on(case, args)
         try:
             kind, value = worker.call(exercise.name, args, exercise.arg_names, case.describe(),
                                       exercise.cell, stand_in)

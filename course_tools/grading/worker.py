@@ -16,7 +16,6 @@ Requests:
 """
 import os
 import signal
-from contextlib import nullcontext
 import sys
 
 from course_tools.grading.codec import decode, dumps, encode, loads
@@ -125,7 +124,7 @@ def _call(channel, request, namespace):
     cell = request.get("cell")
     try:
         args = [decode(arg) for arg in request["args"]]
-        with standing_in(function, cell, _proxy(channel, cell)) if cell else nullcontext():
+        with standing_in(function, cell, _proxy(channel, cell) if cell else None):
             result = call(request["function"], _Inputs(request["label"]), function, *args, names=request["names"])
         reply = {"op": "result", "result": encode(result)}
     except BaseException as error:  # SystemExit and KeyboardInterrupt from learner code too

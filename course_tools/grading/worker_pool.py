@@ -39,14 +39,14 @@ class Worker:
         """Start a worker and load the learner's cells. A cell that hangs past its limit or ends
         the process is remembered and left out of every later start."""
         while True:
-            loading = self._spawn()
+            self._spawn()
             try:
                 self._load()
                 return
             except WorkerLost as lost:
-                if loading[0] is None:
+                if self._loading_cell is None:  # lost before any learner cell ran
                     raise
-                self.skipped[loading[0]] = str(lost)
+                self.skipped[self._loading_cell] = str(lost)
 
     def _spawn(self):
         env = dict(os.environ, PYTHONPATH=str(ROOT), KIT_ROOT=str(ROOT), OPENBLAS_NUM_THREADS="1",
@@ -57,8 +57,7 @@ class Worker:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             cwd=self._workdir.name, env=env)
         self._buffer = b""
-        self._loading = [None]
-        return self._loading
+        self._loading_cell = None  # the learner cell the worker said it is running
 
     def _load(self):
         self._send({"op": "load", "setup": self.setup_source, "cells": self.cells, "skip": sorted(self.skipped),
@@ -71,7 +70,7 @@ class Worker:
                 skipped = [{"cell": i, "type": "Skipped", "message": why} for i, why in sorted(self.skipped.items())]
                 self.load_errors = skipped + message["errors"]
                 return
-            self._loading[0] = message["cell"]
+            self._loading_cell = message["cell"]
             deadline = time.monotonic() + self.cell_seconds + 5.0
 
     def stop(self):

@@ -56,10 +56,11 @@ def standing_in(target, name, stand_in):
     A sequence function calls its cell function by name; replacing that name with a stand-in
     that returns the course's values grades the sequence function on its own, whatever state
     the learner's cell function is in (even if it was never defined). Yields the learner's own
-    function, or None; afterwards the namespace is as it was.
+    function, or None; afterwards the namespace is as it was. With ``name`` None (a function
+    that calls no cell function) nothing is replaced.
     """
     namespace = getattr(target, "__globals__", None)
-    if namespace is None:
+    if name is None or namespace is None:
         yield None
         return
     missing = object()

@@ -5,8 +5,6 @@ case, which cell function a stand-in replaces while it runs, and how to judge wh
 returned. The notebook's check runs the learner's function and judges the result in the
 same process; the instructor's grader runs it in a separate process and judges here.
 """
-from contextlib import nullcontext
-
 from public_tests.compare import CheckFailure, matches
 from public_tests.data import load_cases
 from public_tests.hints import HINTS
@@ -41,6 +39,10 @@ class Exercise:
     def __init__(self, name, arg_names, arguments, judge, outputs, cell=None, stand_in=None, cell_probe=None):
         self.name, self.arg_names, self.arguments, self.judge = name, arg_names, arguments, judge
         self.outputs, self.cell, self.stand_in, self.cell_probe = outputs, cell, stand_in, cell_probe
+
+    def stand_in_on(self, case, args):
+        """The stand-in for the cell function on one case, or None if there is no cell."""
+        return self.stand_in(case, args) if self.cell else None
 
     def named_outputs(self, result):
         """The returned values by name, as far as ``result`` has them."""
@@ -77,8 +79,7 @@ class Exercise:
         own_cell = None
         for case in cases:
             args = self.arguments(case)
-            swap = standing_in(target, self.cell, self.stand_in(case, args)) if self.cell else nullcontext()
-            with swap as own_cell:
+            with standing_in(target, self.cell, self.stand_in_on(case, args)) as own_cell:
                 result = call(self.name, case, target, *args, names=self.arg_names)
             self.assess(case, args, result)
         passed(self.name, cases)
