@@ -3,6 +3,10 @@
 
     python3 course.py grade-samples   build the release, grade the sample submissions, print scores
     python3 course.py test [ARGS]     run the whole test suite (ARGS are passed to pytest)
+    python3 course.py grade-class ASSIGNMENT [OPTIONS]
+                                      grade every submission in parallel (--help for options)
+    python3 course.py report ASSIGNMENT [OPTIONS]
+                                      write the instructor's HTML report of an assignment
 
 Both first create ``.venv/`` from the pinned ``requirements.txt`` (again whenever that file
 changes), then run inside it.
@@ -20,6 +24,8 @@ REQUIREMENTS = ROOT / "requirements.txt"
 COMMANDS = {
     "grade-samples": ["-m", "course_tools.grade_samples"],
     "test": ["-m", "pytest"],
+    "grade-class": ["-m", "course_tools.grade_class"],
+    "report": ["-m", "course_tools.report"],
 }
 
 

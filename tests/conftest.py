@@ -3,34 +3,23 @@ copy of the course that also grades the test submissions (one autograde for all 
 import contextlib
 import io
 import os
-import shutil
 
 import pytest
 
 from course_tools.grade_samples import main as grade_samples_main
-from course_tools.layout import EXERCISES, ROOT
-from course_tools.nbgrader_cli import nbgrader_env
+from course_tools.grade_samples import submit_samples
+from course_tools.layout import ASSIGNMENT, EXERCISES
+from course_tools.nbgrader_cli import nbgrader_env, run_nbgrader
 from course_tools.reference import load_reference, solution_cells
+from course_tools.scratch import copy_course
 from course_tools.scores import gradebook_url, scores_by_exercise
 from course_tools.submissions import fill_release, submit
+from tests import class_grading
 from tests.corpus import submit_corpus
 from tests.mutants import first_mistake_of
 
 # Kernels started by the tests (nbclient, nbgrader) use this environment's Python.
 os.environ.update(nbgrader_env())
-
-IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
-
-def copy_course(dest):
-    """A fresh course directory: this kit's config, source and the instructor tools that the
-    config loads (no release, no gradebook)."""
-    dest.mkdir(parents=True)
-    shutil.copy(ROOT / "nbgrader_config.py", dest)
-    for folder in ("source", "course_tools"):
-        shutil.copytree(ROOT / folder, dest / folder, ignore=IGNORE)
-    for link in ("rnn_utils", "public_tests"):
-        (dest / link).symlink_to(os.readlink(ROOT / link))
-    return dest
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +30,15 @@ def reference():
 @pytest.fixture(scope="session")
 def solutions():
     return solution_cells()
+
+
+def submit_test_learners(course, solutions):
+    """Submit, besides the samples, the reference, one submission per exercise with that
+    exercise wrong, and the fixture corpus (tests/expected.py has their grades)."""
+    submit(course, "reference", fill_release(solutions))
+    for exercise in EXERCISES:
+        submit(course, f"wrong_{exercise}", fill_release(first_mistake_of(exercise).apply(solutions)))
+    submit_corpus(course, solutions)
 
 
 class CourseRun:
@@ -56,16 +54,46 @@ def course_run(tmp_path_factory, solutions):
     reference, one wrong submission per exercise and the fixture corpus: everyone is graded
     in one nbgrader autograde run."""
     kit = copy_course(tmp_path_factory.mktemp("scratch") / "kit")
-
-    def prepare(course):
-        submit(course, "reference", fill_release(solutions))
-        for exercise in EXERCISES:
-            submit(course, f"wrong_{exercise}", fill_release(first_mistake_of(exercise).apply(solutions)))
-        submit_corpus(course, solutions)
-
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        returncode = grade_samples_main(["--root", str(kit)], prepare)
+        returncode = grade_samples_main(["--root", str(kit)], lambda course: submit_test_learners(course, solutions))
     assert returncode == 0, printed.getvalue()
     course = kit / ".samples"
     return CourseRun(kit, course, printed.getvalue(), scores_by_exercise(gradebook_url(course)))
+
+
+NO_NOTEBOOK = "no_notebook"  # a submitted folder without the notebook: nbgrader cannot grade it
+
+
+def make_class_course(root, solutions):
+    """A scratch course with the release built and the whole test class submitted, plus one
+    learner whose folder lacks the notebook."""
+    course = copy_course(root)
+    run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--log-level=ERROR", capture=True)
+    submit_samples(course)
+    submit_test_learners(course, solutions)
+    folder = course / "submitted" / NO_NOTEBOOK / ASSIGNMENT
+    folder.mkdir(parents=True)
+    (folder / "notes.txt").write_text("I could not find the notebook, sorry.\n")
+    return course
+
+
+class ClassRun:
+    """A class graded by grade-class in three goes: stopped with Ctrl-C, then killed, then
+    run to the end; each go's (exit code, stdout, stderr)."""
+
+    def __init__(self, course, stopped, killed, graded_before_last_go, finished, left_running):
+        self.course, self.stopped, self.killed, self.finished = course, stopped, killed, finished
+        self.graded_before_last_go, self.left_running = graded_before_last_go, left_running
+        self.scores = scores_by_exercise(gradebook_url(course))
+
+
+@pytest.fixture(scope="session")
+def class_run(tmp_path_factory, solutions):
+    course = make_class_course(tmp_path_factory.mktemp("class") / "course", solutions)
+    *stopped, left_after_stop = class_grading.interrupt_after(course, 3, class_grading.SIGINT)
+    *killed, left_after_kill = class_grading.interrupt_after(course, class_grading.journal_lines(course) + 3,
+                                                             class_grading.SIGKILL)
+    graded = class_grading.graded_students(course)
+    finished = class_grading.run(course)
+    return ClassRun(course, tuple(stopped), tuple(killed), len(graded), finished, left_after_stop + left_after_kill)

@@ -8,14 +8,13 @@ import pytest
 
 from course_tools.layout import ASSIGNMENT, EXERCISES
 from course_tools.nbgrader_cli import run_nbgrader
+from tests.expected import BEN_WRONG, POINTS
 from tests.markers import GRADED_COURSE
 from tests.mutants import EXPECTED_MESSAGE, first_mistake_of
 from tests.test_release import solution_lines
 
 pytestmark = GRADED_COURSE
 
-POINTS = {"rnn_cell_forward": 10, "rnn_forward": 10, "lstm_cell_forward": 15, "lstm_forward": 15,
-          "rnn_cell_backward": 10, "rnn_backward": 10, "lstm_cell_backward": 15, "lstm_backward": 15}
 
 
 def test_every_exercise_is_graded_with_its_own_points(course_run):
@@ -49,8 +48,7 @@ def test_the_graded_cell_says_what_is_wrong(course_run, exercise):
 
 def test_partly_right_sample_gets_the_grades_its_docstring_promises(course_run):
     scores = {name: score for name, (score, _) in course_run.scores["ben"].items()}
-    wrong = {"rnn_cell_forward", "lstm_forward", "lstm_cell_backward", "lstm_backward"}
-    assert scores == {name: 0 if name in wrong else POINTS[name] for name in EXERCISES}
+    assert scores == {name: 0 if name in BEN_WRONG else POINTS[name] for name in EXERCISES}
 
 
 def test_main_job_prints_each_students_score_per_exercise(course_run):

@@ -7,7 +7,6 @@ under test-output/browser/.
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,24 +15,15 @@ import urllib.request
 import pytest
 
 from course_tools.layout import ASSIGNMENT, EXERCISES, RELEASE_DIR, ROOT, SOURCE_DIR
-from tests.conftest import IGNORE
+from course_tools.scratch import IGNORE
+from tests.chromium import launch_chromium, needs_chromium
 from tests.markers import BROWSER
+from tests.ports import free_port
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "test-output" / "browser"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 FIGURES = 9
 
-pytestmark = [pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                 reason="needs Debian's chromium (apt-get install chromium); .ci/run installs it"),
-              BROWSER]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = [needs_chromium, BROWSER]
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +71,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 

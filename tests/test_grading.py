@@ -8,7 +8,7 @@ from course_tools.nbgrader_cli import run_nbgrader
 from course_tools.scores import gradebook_url, scores_by_exercise
 from tests.markers import GRADED_COURSE
 from tests.corpus import CORPUS
-from tests.test_autograde import POINTS
+from tests.expected import POINTS
 
 pytestmark = GRADED_COURSE
 

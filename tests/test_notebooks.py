@@ -7,7 +7,7 @@ import numpy as np
 from nbclient import NotebookClient
 
 from course_tools.layout import ASSIGNMENT, EXERCISES, RELEASE_DIR, SOURCE_DIR
-from tests.conftest import IGNORE
+from course_tools.scratch import IGNORE
 
 NUMBER = re.compile(r"-?\d+(?:\.\d*)?(?:e[-+]?\d+)?")
 

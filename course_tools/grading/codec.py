@@ -1,25 +1,24 @@
 """Values passed between the grader and a worker, as JSON without pickle.
 
-Arrays travel as .npy bytes (exact), containers keep their kind (tuple, list, dict), and
-anything else becomes a marker naming its type, so a learner's odd return value is reported
-rather than executed.
+Arrays travel as their raw bytes with dtype and shape (exact; numeric and boolean dtypes
+only), containers keep their kind (tuple, list, dict), and anything else becomes a marker
+naming its type, so a learner's odd return value is reported rather than executed.
 """
 import base64
-import io
 import json
 
 import numpy as np
 
 MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+ARRAY_KINDS = "biufc"  # boolean, integer, unsigned, float, complex: plain bytes, nothing to run
 
 
 def encode(value):
     if isinstance(value, np.ndarray):
-        if value.dtype == object:
-            return {"type": "unsupported", "name": "numpy array of Python objects"}
-        buffer = io.BytesIO()
-        np.save(buffer, value, allow_pickle=False)
-        return {"type": "array", "npy": base64.b64encode(buffer.getvalue()).decode("ascii")}
+        if value.dtype.kind not in ARRAY_KINDS:
+            return {"type": "unsupported", "name": f"numpy array of dtype {value.dtype}"}
+        return {"type": "array", "dtype": value.dtype.str, "shape": list(value.shape),
+                "data": base64.b64encode(np.ascontiguousarray(value).tobytes()).decode("ascii")}
     if isinstance(value, np.generic):
         return encode(np.asarray(value))
     if isinstance(value, bool) or value is None:
@@ -44,7 +43,7 @@ def _unsupported(name):
 def decode(data):
     kind = data["type"]
     if kind == "array":
-        return np.load(io.BytesIO(base64.b64decode(data["npy"])), allow_pickle=False)
+        return _decode_array(data)
     if kind == "scalar":
         return data["value"]
     if kind == "tuple":
@@ -54,6 +53,16 @@ def decode(data):
     if kind == "dict":
         return {_hashable(decode(key)): decode(item) for key, item in data["items"]}
     return _unsupported(str(data.get("name", "object")))
+
+
+def _decode_array(data):
+    try:
+        dtype = np.dtype(data["dtype"])
+        if dtype.kind not in ARRAY_KINDS:
+            return _unsupported(f"numpy array of dtype {dtype}")
+        return np.frombuffer(base64.b64decode(data["data"]), dtype=dtype).reshape(data["shape"]).copy()
+    except (TypeError, ValueError, KeyError):  # a message the codec did not write
+        return _unsupported("malformed array")
 
 
 def _hashable(key):

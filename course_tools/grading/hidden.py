@@ -36,9 +36,17 @@ def hidden_cases(exercise):
     return tuple(cases)
 
 
+@lru_cache(maxsize=None)
+def _visible_cases(exercise):
+    return tuple(load_cases(exercise))
+
+
 def grading_cases(exercise):
-    """Every case the grader runs for an exercise: the visible ones, then the hidden ones."""
-    return list(load_cases(exercise)) + list(hidden_cases(exercise))
+    """Every case the grader runs for an exercise: the visible ones, then the hidden ones.
+
+    Both are read or computed once per process; each call returns fresh copies."""
+    return [Case(case.name, {key: value.copy() for key, value in case.items()}, case.label)
+            for case in _visible_cases(exercise) + hidden_cases(exercise)]
 
 
 def warm_up():

@@ -11,6 +11,12 @@ from course_tools.grading.codec import MAX_MESSAGE_BYTES, decode, dumps, encode,
 from course_tools.layout import ROOT
 
 
+def launch_with_popen(module, args, env, cwd):
+    """``python -m module args...`` with pipes on its standard input and output."""
+    return subprocess.Popen([sys.executable, "-m", module, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, cwd=cwd, env=env)
+
+
 class WorkerLost(Exception):
     """The worker hung past its deadline, or its process ended; the message says which."""
 
@@ -27,6 +33,10 @@ class Worker:
     cell_seconds, call_seconds : float
         Time limit for each learner cell at load, and for each function call.
     """
+
+    # How a worker process is started: a new interpreter here; grade-class forks it instead
+    # (course_tools/grade_class/zygote.py), with the same result.
+    launch = staticmethod(launch_with_popen)
 
     def __init__(self, helpers_dir, setup_source, cells, cell_seconds=10.0, call_seconds=10.0):
         self.helpers_dir, self.setup_source, self.cells = str(helpers_dir), setup_source, cells
@@ -52,10 +62,7 @@ class Worker:
         env = dict(os.environ, PYTHONPATH=str(ROOT), KIT_ROOT=str(ROOT), OPENBLAS_NUM_THREADS="1",
                    OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
         self._workdir = tempfile.TemporaryDirectory(prefix="rnn-grader-")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "course_tools.grading.worker", self.helpers_dir],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            cwd=self._workdir.name, env=env)
+        self.process = self.launch("course_tools.grading.worker", [self.helpers_dir], env, self._workdir.name)
         self._buffer = b""
         self._loading_cell = None  # the learner cell the worker said it is running
 

@@ -1,0 +1,104 @@
+"""Benchmark: plain ``nbgrader autograde`` against the kit's ``grade-class``, on one class.
+
+    .venv/bin/python -m benchmarks.grade_class [--students N] [--workers W]
+
+Builds N synthetic submissions (most right, some with one of the mistakes learners make, a
+few broken: a cell that never ends, a syntax error), each with a comment of its own so that
+no two are the same file. Two scratch courses get the same submissions; one is graded by
+``nbgrader autograde``, the other by ``python -m course_tools.grade_class``, in this run. The
+grades of every learner on every exercise must be identical. Prints submissions per minute for
+both and their ratio; exits 1 if the grades differ.
+"""
+import argparse
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from course_tools.layout import ASSIGNMENT, EXERCISES
+from course_tools.mistakes import MISTAKES
+from course_tools.nbgrader_cli import nbgrader_env, run_nbgrader
+from course_tools.reference import solution_cells
+from course_tools.scores import gradebook_url, scores_by_exercise
+from course_tools.scratch import copy_course
+from course_tools.submissions import fill_release, submit
+
+SHARE_WRONG = 0.15  # one of the known mistakes
+BROKEN = ("endless_loop", "syntax_error")  # one of each per 100 learners (at least one each)
+
+
+def class_answers(students, seed=2026):
+    """``{student: (kind, answers)}``: answers for each exercise, mostly the reference."""
+    solutions = solution_cells()
+    rng = random.Random(seed)
+    broken_every = max(2, students // (len(BROKEN) * max(1, students // 100)))
+    answers = {}
+    for index in range(students):
+        student = f"learner{index:05d}"
+        mine = {name: f"# {student}'s answer\n{source}" for name, source in solutions.items()}
+        if index % broken_every == broken_every - 1:
+            kind = BROKEN[(index // broken_every) % len(BROKEN)]
+            exercise = rng.choice(EXERCISES)
+            if kind == "endless_loop":  # never returns when the cell runs
+                mine[exercise] = "while True:\n    pass\n\n" + mine[exercise]
+            else:
+                mine[exercise] = mine[exercise].replace("):\n", ")\n", 1)  # a def without its colon
+        elif rng.random() < SHARE_WRONG:
+            kind = "wrong"
+            mine = rng.choice(MISTAKES).apply(mine)
+        else:
+            kind = "right"
+        answers[student] = (kind, mine)
+    return answers
+
+
+def make_course(dest, answers):
+    course = copy_course(dest)
+    run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--log-level=ERROR", capture=True)
+    release = course / "release" / ASSIGNMENT
+    for student, (_, mine) in answers.items():
+        submit(course, student, fill_release(mine, release / f"{ASSIGNMENT}.ipynb"), release)
+    return course
+
+
+def timed(command, cwd):
+    started = time.monotonic()
+    completed = subprocess.run(command, cwd=cwd, env=nbgrader_env(), capture_output=True, text=True)
+    return time.monotonic() - started, completed
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=None, help="grade-class workers (default: one per core)")
+    args = parser.parse_args(argv)
+
+    answers = class_answers(args.students)
+    kinds = {kind: sum(1 for k, _ in answers.values() if k == kind) for kind in ("right", "wrong", *BROKEN)}
+    print(f"{args.students} submissions: " + ", ".join(f"{n} {kind}" for kind, n in kinds.items()), flush=True)
+    with tempfile.TemporaryDirectory(prefix="grade-class-bench-") as scratch:
+        plain = make_course(Path(scratch) / "plain", answers)
+        kit = make_course(Path(scratch) / "kit", answers)
+        plain_seconds, plain_run = timed([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT,
+                                          "--log-level=ERROR"], plain)
+        print(f"plain nbgrader autograde: {plain_seconds:.1f} s (exit {plain_run.returncode})", flush=True)
+        workers = [] if args.workers is None else ["--workers", str(args.workers)]
+        kit_seconds, kit_run = timed([sys.executable, "-m", "course_tools.grade_class", ASSIGNMENT,
+                                      "--course", str(kit), *workers], Path(__file__).resolve().parent.parent)
+        print(f"kit grade-class:          {kit_seconds:.1f} s (exit {kit_run.returncode})", flush=True)
+        plain_scores = scores_by_exercise(gradebook_url(plain))
+        kit_scores = scores_by_exercise(gradebook_url(kit))
+    differences = [s for s in answers if plain_scores.get(s) != kit_scores.get(s)]
+    plain_rate, kit_rate = args.students / plain_seconds * 60, args.students / kit_seconds * 60
+    print(f"grades identical for {args.students - len(differences)} of {args.students} learners"
+          + (f"; DIFFERENT for {', '.join(differences[:10])}" if differences else ""))
+    print(f"plain nbgrader: {plain_rate:7.1f} submissions/min")
+    print(f"grade-class:    {kit_rate:7.1f} submissions/min")
+    print(f"ratio:          {kit_rate / plain_rate:7.2f}x")
+    return 1 if differences or len(plain_scores) != args.students else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

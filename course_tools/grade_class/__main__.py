@@ -1,0 +1,97 @@
+"""Grade every submission of an assignment in parallel, resumably.
+
+    python3 course.py grade-class rnn_step_by_step                  # local worker processes
+    python3 course.py grade-class rnn_step_by_step --workers 8
+    python3 course.py grade-class rnn_step_by_step --scheduler tcp://10.0.0.5:8786
+    python3 course.py grade-class rnn_step_by_step --db-url postgresql://grader@db/course
+
+Grades ``submitted/*/ASSIGNMENT`` of the course directory into its gradebook (the one its
+nbgrader configuration names, or ``--db-url``), exactly as ``nbgrader autograde`` would, and
+writes ``autograded/`` for ``nbgrader generate_feedback``. Interrupted (Ctrl-C, or killed) and
+run again, it grades only what is left; ``--regrade`` grades everything again. Exits 0 when
+every submission is graded, 1 when some could not be (the table says which and why), 130 when
+interrupted.
+"""
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from course_tools.grade_class.engines import DaskEngine, LocalEngine
+from course_tools.grade_class.grader import course_config
+from course_tools.grade_class.jobs import Journal, fingerprint, grading_dir, submitted_students
+from course_tools.grade_class.progress import ProgressBar, summary
+from course_tools.scores import scores_by_exercise
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="grade-class", description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("assignment", help="the assignment id, e.g. rnn_step_by_step")
+    parser.add_argument("--course", type=Path, default=Path.cwd(), help="the course directory (default: here)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                       help="local worker processes (default: one per CPU core)")
+    where.add_argument("--scheduler", metavar="ADDRESS", help="a Dask distributed scheduler to send the work to")
+    parser.add_argument("--db-url", help="the gradebook (default: the course's nbgrader configuration)")
+    parser.add_argument("--regrade", action="store_true", help="grade every submission again")
+    return parser.parse_args(argv)
+
+
+def assignment_problem(db_url, assignment):
+    """Why the gradebook cannot take grades for the assignment, or None if it can."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    try:
+        with Gradebook(db_url) as gradebook:
+            gradebook.find_assignment(assignment)
+    except MissingEntry:
+        return (f"the gradebook ({db_url}) has no assignment {assignment!r}: run "
+                f"'nbgrader generate_assignment {assignment} --db={db_url}' in the course directory first")
+    except Exception as error:
+        return f"the gradebook ({db_url}) cannot be opened: {type(error).__name__}: {error}"
+    return None
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    root = args.course.resolve()
+    db_url = course_config(str(root), args.db_url).CourseDirectory.db_url
+    problem = assignment_problem(db_url, args.assignment)
+    if problem:
+        print(f"grade-class: {problem}", file=sys.stderr)
+        return 2
+    students = submitted_students(root, args.assignment)
+    journal = Journal(root, args.assignment)
+    stamps = {student: fingerprint(root / "submitted" / student / args.assignment) for student in students}
+    todo = [s for s in students if args.regrade or not journal.is_done(s, stamps[s])]
+    print(f"{args.assignment}: {len(students)} submissions, {len(students) - len(todo)} already graded, "
+          f"{len(todo)} to grade", file=sys.stderr)
+
+    log_path = grading_dir(root, args.assignment) / "workers.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    engine = DaskEngine(args.scheduler) if args.scheduler else LocalEngine(max(1, args.workers), log_path)
+    bar = ProgressBar(len(todo))
+    started, interrupted, graded_now = time.monotonic(), False, 0
+    try:
+        for result in engine.run(str(root), args.assignment, todo, args.db_url):
+            journal.record(result["student"], stamps[result["student"]], result["status"], result["reason"],
+                           result["seconds"], result.get("grader"))
+            graded_now += result["status"] == "graded"
+            bar.advance(result)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        engine.close()
+        bar.finish()
+    scores = scores_by_exercise(db_url, args.assignment)
+    print(summary(args.assignment, students, journal, scores, time.monotonic() - started,
+                  engine.description, graded_now))
+    if interrupted:
+        return 130
+    return 1 if any(journal.latest.get(s, {}).get("status") != "graded" for s in students) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

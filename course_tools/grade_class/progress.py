@@ -1,0 +1,77 @@
+"""What a class grading run shows: a progress bar while it runs, a summary table at the end."""
+import sys
+import time
+
+from course_tools.layout import EXERCISES
+
+BAR_WIDTH = 30
+
+
+def _clock(seconds):
+    seconds = int(round(seconds))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 \
+        else f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class ProgressBar:
+    """One line redrawn in place on a terminal; in a log file, a line every tenth of the run."""
+
+    def __init__(self, total, stream=None):
+        self.total, self.stream = total, stream or sys.stderr
+        self.done = self.failed = 0
+        self.started = time.monotonic()
+        self.interactive = self.stream.isatty()
+        self._next_report = 0
+
+    def advance(self, result):
+        self.done += 1
+        self.failed += result["status"] != "graded"
+        if self.interactive:
+            self.stream.write("\r" + self.line())
+            self.stream.flush()
+        elif self.done >= self._next_report or self.done == self.total:
+            self.stream.write(self.line() + "\n")
+            self.stream.flush()
+            self._next_report = self.done + max(1, self.total // 10)
+
+    def line(self):
+        elapsed = time.monotonic() - self.started
+        filled = int(BAR_WIDTH * self.done / self.total) if self.total else BAR_WIDTH
+        rate = self.done / elapsed * 60 if elapsed > 0 else 0.0
+        eta = (self.total - self.done) / (self.done / elapsed) if self.done else 0.0
+        failed = f"  {self.failed} failed" if self.failed else ""
+        return (f"grading [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {self.done}/{self.total}"
+                f"  {rate:.1f}/min  elapsed {_clock(elapsed)}  left ~{_clock(eta)}{failed}")
+
+    def finish(self):
+        if self.interactive and self.total:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def summary(assignment, students, journal, scores, seconds, engine, graded_now):
+    """The table printed at the end: what was graded and failed (and why), and how the class
+    did on each exercise (the share of graded submissions with full points)."""
+    graded = [s for s in students if journal.latest.get(s, {}).get("status") == "graded"]
+    failed = [s for s in students if journal.latest.get(s, {}).get("status") == "failed"]
+    left = [s for s in students if s not in graded and s not in failed]
+    lines = [f"{assignment}: {len(students)} submissions; {len(graded)} graded "
+             f"({graded_now} in this run, {_clock(seconds)} on {engine}), {len(failed)} failed, "
+             f"{len(left)} not graded yet"]
+    if failed:
+        lines.append("")
+        lines.append("Could not be graded:")
+        width = max(len(s) for s in failed)
+        lines.extend(f"  {s:<{width}}  {journal.latest[s]['reason']}" for s in failed)
+    rows = [scores[s] for s in graded if s in scores]
+    if rows:
+        lines += ["", f"{'exercise':<22}{'full points':>12}{'pass rate':>11}", "-" * 45]
+        for number, name in enumerate(EXERCISES, start=1):
+            passed = sum(1 for row in rows if row[name][1] > 0 and row[name][0] >= row[name][1])
+            lines.append(f"{number} {name:<20}{f'{passed}/{len(rows)}':>12}{passed / len(rows):>10.0%}")
+        totals = [sum(score for score, _ in row.values()) for row in rows]
+        maximum = max(sum(m for _, m in row.values()) for row in rows)
+        lines += ["-" * 45, f"mean score {sum(totals) / len(totals):.1f} of {maximum:g}"]
+    if left:
+        lines += ["", "Run the same command again to grade what is left."]
+    return "\n".join(lines)

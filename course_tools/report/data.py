@@ -1,0 +1,82 @@
+"""What the report shows, gathered from the gradebook, the autograded notebooks and the
+class-grading journal."""
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from course_tools.grade_class.jobs import Journal, submitted_students
+from course_tools.layout import EXERCISES, exercise_of
+from course_tools.scores import scores_by_exercise
+
+GRADED_PREFIX = "Graded: "
+
+
+@dataclass
+class ClassResults:
+    assignment: str
+    scores: dict  # student -> {exercise: (score, max_score)}
+    submitted: list  # every student with a submitted folder
+    reasons: Counter = field(default_factory=Counter)  # (exercise, reason) -> learners who lost points so
+    ungraded: dict = field(default_factory=dict)  # student -> why it has no grade
+
+    def pass_rates(self):
+        """``{exercise: (learners with full points, graded learners)}``."""
+        rows = list(self.scores.values())
+        return {name: (sum(1 for row in rows if row[name][1] > 0 and row[name][0] >= row[name][1]), len(rows))
+                for name in EXERCISES}
+
+    def totals(self):
+        return sorted(sum(score for score, _ in row.values()) for row in self.scores.values())
+
+    def max_total(self):
+        return max((sum(m for _, m in row.values()) for row in self.scores.values()), default=0.0)
+
+
+def reason_of(message):
+    """The part of a check's message that names the mistake, without the numbers that differ
+    from one learner to the next, so that the same mistake is counted once per learner."""
+    text = message.strip()
+    if text.startswith(GRADED_PREFIX):
+        text = text[len(GRADED_PREFIX):]
+    if "Likely cause:" in text:
+        return "Likely cause: " + text.split("Likely cause:", 1)[1].strip()
+    first = re.split(r"(?<=[.:;])\s", text, maxsplit=1)[0].rstrip(":;. ")
+    return re.sub(r"(?<![\w.])-?\d+(\.\d+)?(e-?\d+)?(?![\w.])", "#", first) + "."
+
+
+def lost_points_reasons(notebook_path):
+    """``{exercise: reason}`` for each exercise whose grade cell failed in an autograded notebook."""
+    nb = nbformat.read(str(notebook_path), as_version=4)
+    reasons = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        exercise = exercise_of(meta.get("grade_id", "")) if meta.get("grade") else None
+        if exercise is None:
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                reasons[exercise] = reason_of(f"{output.get('evalue', '')}" or output.get("ename", "error"))
+                break
+    return reasons
+
+
+def gather(course_root, assignment, db_url):
+    course_root = Path(course_root)
+    scores = scores_by_exercise(db_url, assignment)
+    results = ClassResults(assignment, scores, submitted_students(course_root, assignment))
+    journal = Journal(course_root, assignment)
+    for student in results.submitted:
+        notebook = course_root / "autograded" / student / assignment / f"{assignment}.ipynb"
+        if student in scores and notebook.exists():
+            for exercise, reason in lost_points_reasons(notebook).items():
+                score, maximum = scores[student][exercise]
+                if score < maximum:
+                    results.reasons[(exercise, reason)] += 1
+        else:
+            record = journal.latest.get(student)
+            results.ungraded[student] = (record["reason"] if record and record["status"] == "failed"
+                                         else "not graded yet (no autograded notebook in the gradebook)")
+    return results

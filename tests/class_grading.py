@@ -1,0 +1,69 @@
+"""Running the kit's grade-class command from the tests, and interrupting it."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+
+from course_tools.grade_class.jobs import grading_dir
+from course_tools.layout import ASSIGNMENT, ROOT
+
+
+def start(course, *args):
+    return subprocess.Popen([sys.executable, "-m", "course_tools.grade_class", ASSIGNMENT, "--course", str(course),
+                             *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def run(course, *args, timeout=900):
+    process = start(course, *args)
+    stdout, stderr = process.communicate(timeout=timeout)
+    return process.returncode, stdout, stderr
+
+
+def journal(course):
+    """The journal's records, in the order they were written."""
+    path = grading_dir(course, ASSIGNMENT) / "journal.jsonl"
+    records = []
+    for line in path.read_text().splitlines() if path.exists() else []:
+        try:
+            records.append(json.loads(line))
+        except ValueError:  # a line cut short when the run was killed
+            pass
+    return records
+
+
+def journal_lines(course):
+    return len(journal(course))
+
+
+def graded_students(course):
+    latest = {record["student"]: record["status"] for record in journal(course)}
+    return {student for student, status in latest.items() if status == "graded"}
+
+
+def interrupt_after(course, lines, signum, timeout=600):
+    """Start grade-class, and once the journal has ``lines`` lines, send it ``signum``.
+    Returns (exit code, stdout, stderr, the processes it had started that are still alive
+    ten seconds later)."""
+    process = start(course)
+    deadline = time.monotonic() + timeout
+    while journal_lines(course) < lines:
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError("grade-class ended or stalled before it could be interrupted:\n"
+                                 + process.communicate()[1])
+        time.sleep(0.1)
+    descendants = psutil.Process(process.pid).children(recursive=True)
+    os.kill(process.pid, signum)
+    stdout, stderr = process.communicate(timeout=120)
+    _, alive = psutil.wait_procs(descendants, timeout=10)
+    left = [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    for leftover in left:
+        leftover.kill()
+    return process.returncode, stdout, stderr, left
+
+
+SIGINT, SIGKILL = signal.SIGINT, signal.SIGKILL
