@@ -44,11 +44,7 @@ def graded_students(course):
     return {student for student, status in latest.items() if status == "graded"}
 
 
-def interrupt_after(course, lines, signum, timeout=600):
-    """Start grade-class, and once the journal has ``lines`` lines, send it ``signum``.
-    Returns (exit code, stdout, stderr, the processes it had started that are still alive
-    ten seconds later)."""
-    process = start(course)
+def _wait_for_journal(process, course, lines, timeout):
     deadline = time.monotonic() + timeout
     while journal_lines(course) < lines:
         if process.poll() is not None or time.monotonic() > deadline:
@@ -56,6 +52,14 @@ def interrupt_after(course, lines, signum, timeout=600):
             raise AssertionError("grade-class ended or stalled before it could be interrupted:\n"
                                  + process.communicate()[1])
         time.sleep(0.1)
+
+
+def interrupt_after(course, lines, signum, timeout=600):
+    """Start grade-class, and once the journal has ``lines`` lines, send it ``signum``.
+    Returns (exit code, stdout, stderr, the processes it had started that are still alive
+    ten seconds later)."""
+    process = start(course)
+    _wait_for_journal(process, course, lines, timeout)
     descendants = psutil.Process(process.pid).children(recursive=True)
     os.kill(process.pid, signum)
     stdout, stderr = process.communicate(timeout=120)
@@ -64,6 +68,18 @@ def interrupt_after(course, lines, signum, timeout=600):
     for leftover in left:
         leftover.kill()
     return process.returncode, stdout, stderr, left
+
+
+def run_losing_a_worker(course, lines, timeout=900):
+    """Run grade-class to the end, killing one of its worker processes (as the system would
+    for lack of memory) once the journal has ``lines`` lines. Returns (exit code, stdout,
+    stderr, the pid of the worker killed)."""
+    process = start(course)
+    _wait_for_journal(process, course, lines, timeout)
+    worker = next(p for p in psutil.Process(process.pid).children() if "spawn_main" in " ".join(p.cmdline()))
+    worker.kill()
+    stdout, stderr = process.communicate(timeout=timeout)
+    return process.returncode, stdout, stderr, worker.pid
 
 
 SIGINT, SIGKILL = signal.SIGINT, signal.SIGKILL

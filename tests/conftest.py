@@ -80,11 +80,12 @@ def make_class_course(root, solutions):
 
 class ClassRun:
     """A class graded by grade-class in three goes: stopped with Ctrl-C, then killed, then
-    run to the end; each go's (exit code, stdout, stderr)."""
+    run to the end while one of its workers is killed; each go's (exit code, stdout, stderr)."""
 
-    def __init__(self, course, stopped, killed, graded_before_last_go, finished, left_running):
+    def __init__(self, course, stopped, killed, graded_before_last_go, finished, lost_worker, left_running):
         self.course, self.stopped, self.killed, self.finished = course, stopped, killed, finished
-        self.graded_before_last_go, self.left_running = graded_before_last_go, left_running
+        self.graded_before_last_go, self.lost_worker = graded_before_last_go, lost_worker
+        self.left_running = left_running
         self.scores = scores_by_exercise(gradebook_url(course))
 
 
@@ -95,5 +96,6 @@ def class_run(tmp_path_factory, solutions):
     *killed, left_after_kill = class_grading.interrupt_after(course, class_grading.journal_lines(course) + 3,
                                                              class_grading.SIGKILL)
     graded = class_grading.graded_students(course)
-    finished = class_grading.run(course)
-    return ClassRun(course, tuple(stopped), tuple(killed), len(graded), finished, left_after_stop + left_after_kill)
+    *finished, lost_worker = class_grading.run_losing_a_worker(course, class_grading.journal_lines(course) + 2)
+    return ClassRun(course, tuple(stopped), tuple(killed), len(graded), tuple(finished), lost_worker,
+                    left_after_stop + left_after_kill)

@@ -48,6 +48,13 @@ def test_an_interrupted_or_killed_run_leaves_no_process_behind(class_run):
     assert class_run.left_running == []
 
 
+def test_a_worker_lost_midway_costs_a_retry_not_the_batch(class_run):
+    code, stdout, _ = class_run.finished
+    assert code == 1 and ", 1 failed, 0 not graded yet" in stdout  # the learner without a notebook
+    failed = {r["student"] for r in class_grading.journal(class_run.course) if r["status"] == "failed"}
+    assert failed == {NO_NOTEBOOK}  # nobody lost a grade with the worker
+
+
 def test_the_rerun_grades_only_what_is_left(class_run):
     already = class_run.graded_before_last_go
     assert already >= 6  # the first two goes were stopped after six or more

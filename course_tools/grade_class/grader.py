@@ -75,8 +75,9 @@ def failure_reason(outcome):
 
 
 def grade_submission(course_root, assignment, student, db_url=None):
-    """Autograde one student's submission; return ``{"student", "status", "reason", "seconds"}``
-    with status "graded" or "failed". Never raises for a bad submission."""
+    """Autograde one student's submission; return ``{"student", "status", "reason", "seconds",
+    "grader"}``: status "graded" or "failed" (with nbgrader's reason), the time it took and the
+    process that graded it. Never raises for a bad submission."""
     course_root = str(Path(course_root).resolve())
     started = time.monotonic()
     with _ONE_AT_A_TIME:
