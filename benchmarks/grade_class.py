@@ -6,8 +6,9 @@ Builds N synthetic submissions (most right, some with one of the mistakes learne
 few broken: a cell that never ends, a syntax error), each with a comment of its own so that
 no two are the same file. Two scratch courses get the same submissions; one is graded by
 ``nbgrader autograde``, the other by ``python -m course_tools.grade_class``, in this run. The
-grades of every learner on every exercise must be identical. Prints submissions per minute for
-both and their ratio; exits 1 if the grades differ.
+grades of every learner on every exercise must be identical, and so must what each graded
+cell says in the autograded notebooks (the feedback). Prints submissions per minute for both
+and their ratio; exits 1 if anything differs.
 """
 import argparse
 import random
@@ -16,6 +17,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import nbformat
 
 from course_tools.layout import ASSIGNMENT, EXERCISES
 from course_tools.mistakes import MISTAKES
@@ -63,6 +66,17 @@ def make_course(dest, answers):
     return course
 
 
+def graded_cell_outputs(course, student):
+    """What each graded cell of a learner's autograded notebook shows, by grade_id."""
+    path = course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    if not path.exists():
+        return None
+    nb = nbformat.read(str(path), as_version=4)
+    return {cell.metadata["nbgrader"]["grade_id"]: [{k: v for k, v in output.items() if k != "execution_count"}
+                                                     for output in cell.get("outputs", [])]
+            for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("grade")}
+
+
 def timed(command, cwd):
     started = time.monotonic()
     completed = subprocess.run(command, cwd=cwd, env=nbgrader_env(), capture_output=True, text=True)
@@ -90,14 +104,17 @@ def main(argv=None):
         print(f"kit grade-class:          {kit_seconds:.1f} s (exit {kit_run.returncode})", flush=True)
         plain_scores = scores_by_exercise(gradebook_url(plain))
         kit_scores = scores_by_exercise(gradebook_url(kit))
+        other_feedback = [s for s in answers if graded_cell_outputs(plain, s) != graded_cell_outputs(kit, s)]
     differences = [s for s in answers if plain_scores.get(s) != kit_scores.get(s)]
     plain_rate, kit_rate = args.students / plain_seconds * 60, args.students / kit_seconds * 60
     print(f"grades identical for {args.students - len(differences)} of {args.students} learners"
           + (f"; DIFFERENT for {', '.join(differences[:10])}" if differences else ""))
+    print(f"graded cells' feedback identical for {args.students - len(other_feedback)} of {args.students} learners"
+          + (f"; DIFFERENT for {', '.join(other_feedback[:10])}" if other_feedback else ""))
     print(f"plain nbgrader: {plain_rate:7.1f} submissions/min")
     print(f"grade-class:    {kit_rate:7.1f} submissions/min")
     print(f"ratio:          {kit_rate / plain_rate:7.2f}x")
-    return 1 if differences or len(plain_scores) != args.students else 0
+    return 1 if differences or other_feedback or len(plain_scores) != args.students else 0
 
 
 if __name__ == "__main__":

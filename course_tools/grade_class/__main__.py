@@ -25,14 +25,21 @@ from course_tools.grade_class.progress import ProgressBar, summary
 from course_tools.scores import scores_by_exercise
 
 
+def default_workers():
+    """One worker more than cores: a grading waits now and then (for its kernel, its judge, the
+    gradebook), and the extra worker fills those gaps (measured: 2 cores, 80 notebooks, 102 s
+    with 2 workers, 83 s with 3, 84 s with 4)."""
+    return (os.cpu_count() or 1) + 1
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="grade-class", description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("assignment", help="the assignment id, e.g. rnn_step_by_step")
     parser.add_argument("--course", type=Path, default=Path.cwd(), help="the course directory (default: here)")
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                       help="local worker processes (default: one per CPU core)")
+    where.add_argument("--workers", type=int, default=default_workers(),
+                       help="local worker processes (default: one more than the CPU cores)")
     where.add_argument("--scheduler", metavar="ADDRESS", help="a Dask distributed scheduler to send the work to")
     parser.add_argument("--db-url", help="the gradebook (default: the course's nbgrader configuration)")
     parser.add_argument("--regrade", action="store_true", help="grade every submission again")
