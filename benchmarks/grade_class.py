@@ -66,14 +66,27 @@ def make_course(dest, answers):
     return course
 
 
+def _coalesced(outputs):
+    """Outputs with consecutive pieces of the same stream joined: how a kernel splits what a
+    cell prints into messages depends on timing, in any two runs."""
+    joined = []
+    for output in outputs:
+        output = {key: value for key, value in output.items() if key != "execution_count"}
+        if (joined and output["output_type"] == "stream" and joined[-1]["output_type"] == "stream"
+                and joined[-1]["name"] == output["name"]):
+            joined[-1] = {**joined[-1], "text": joined[-1]["text"] + output["text"]}
+        else:
+            joined.append(output)
+    return joined
+
+
 def graded_cell_outputs(course, student):
     """What each graded cell of a learner's autograded notebook shows, by grade_id."""
     path = course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     if not path.exists():
         return None
     nb = nbformat.read(str(path), as_version=4)
-    return {cell.metadata["nbgrader"]["grade_id"]: [{k: v for k, v in output.items() if k != "execution_count"}
-                                                     for output in cell.get("outputs", [])]
+    return {cell.metadata["nbgrader"]["grade_id"]: _coalesced(cell.get("outputs", []))
             for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("grade")}
 
 
