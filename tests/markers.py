@@ -5,3 +5,4 @@ import pytest
 GRADED_COURSE = pytest.mark.xdist_group("graded-course")  # tests using the course_run fixture
 BROWSER = pytest.mark.xdist_group("browser")  # tests using the Jupyter server and Chromium
 CLASS_GRADING = pytest.mark.xdist_group("class-grading")  # tests grading whole classes with grade-class
+DASK_CLUSTER = pytest.mark.xdist_group("dask-cluster")  # tests using the Dask cluster started on loopback

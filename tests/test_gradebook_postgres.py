@@ -1,0 +1,32 @@
+"""grade-class with a real PostgreSQL gradebook, on a server started on loopback for the test."""
+import shutil
+
+import nbformat
+
+from course_tools.layout import ASSIGNMENT
+from course_tools.nbgrader_cli import run_nbgrader
+from course_tools.scores import gradebook_url, scores_by_exercise
+from tests import class_grading
+from tests.conftest import NO_NOTEBOOK, make_class_course
+from tests.expected import expected_grades
+from tests.postgres import postgres_server
+from tests.test_grade_class import scores_only
+
+POSTGRES_LEARNERS = ("ada", "ben", "cleo", "wrong_lstm_forward", "syntax_error", NO_NOTEBOOK)
+
+
+def test_a_postgresql_gradebook_gets_the_same_grades(tmp_path, solutions):
+    with postgres_server() as db_url:
+        course = make_class_course(tmp_path / "course", solutions)
+        for folder in (course / "submitted").iterdir():
+            if folder.name not in POSTGRES_LEARNERS:
+                shutil.rmtree(folder)
+        run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force", f"--db={db_url}", "--log-level=ERROR",
+                     capture=True)
+        code, stdout, stderr = class_grading.run(course, "--db-url", db_url)
+        assert code == 1, stderr
+        expected = {student: grades for student, grades in expected_grades().items() if student in POSTGRES_LEARNERS}
+        assert scores_only(scores_by_exercise(db_url)) == expected
+        assert not (course / "gradebook.db").exists() or scores_by_exercise(gradebook_url(course)) == {}
+        nb = nbformat.read(str(course / "autograded" / "ada" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), as_version=4)
+        assert any("Graded:" in o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
