@@ -114,6 +114,11 @@ def output_of(cells, marker):
 
 
 def figures_loaded(page):
+    """The natural width of each figure of the rendered notebook, once every one has finished
+    loading (or failed to: a broken image is complete with width 0)."""
+    page.wait_for_function(f"document.querySelectorAll('.jp-RenderedMarkdown img').length >= {FIGURES} && "
+                           "[...document.querySelectorAll('.jp-RenderedMarkdown img')].every(i => i.complete)",
+                           timeout=60_000)
     sizes = page.eval_on_selector_all(".jp-RenderedMarkdown img",
                                       "images => images.map(i => [i.getAttribute('src'), i.naturalWidth])")
     return {src: width for src, width in sizes}
