@@ -98,8 +98,10 @@ def run_every_cell(page):
         cell = cells.nth(index)
         page.keyboard.press("Shift+Enter")
         if "jp-CodeCell" in (cell.get_attribute("class") or ""):
+            # done when its prompt shows an execution count: "[ ]" (not yet queued, on a busy
+            # machine) and "[*]" (running) both mean wait
             prompt = cell.locator(".jp-InputPrompt")
-            page.wait_for_function("el => !el.textContent.includes('*')", arg=prompt.element_handle(),
+            page.wait_for_function("el => /\\[\\d+\\]/.test(el.textContent)", arg=prompt.element_handle(),
                                    timeout=120_000)
     return cells
 
