@@ -22,7 +22,12 @@ def answers_from_file(path):
 
 def fill_release(answers, release_notebook=RELEASE_DIR / f"{ASSIGNMENT}.ipynb"):
     """The release notebook with the solution cell of each answered exercise replaced."""
-    nb = nbformat.read(str(release_notebook), as_version=4)
+    return fill_notebook(nbformat.read(str(release_notebook), as_version=4), answers)
+
+
+def fill_notebook(nb, answers):
+    """Type answers into a released notebook (changed in place and returned): each answered
+    exercise's solution cell gets the answer as its source."""
     unused = set(answers)
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")

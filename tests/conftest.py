@@ -15,6 +15,7 @@ from course_tools.scratch import copy_course
 from course_tools.scores import gradebook_url, scores_by_exercise
 from course_tools.submissions import fill_release, submit
 from tests import class_grading
+from tests.chromium import launch_chromium
 from tests.corpus import submit_corpus
 from tests.mutants import first_mistake_of
 
@@ -99,3 +100,15 @@ def class_run(tmp_path_factory, solutions):
     *finished, lost_worker = class_grading.run_losing_a_worker(course, class_grading.journal_lines(course) + 2)
     return ClassRun(course, tuple(stopped), tuple(killed), len(graded), tuple(finished), lost_worker,
                     left_after_stop + left_after_kill)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's), for the tests of one module that open pages."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+

@@ -12,6 +12,11 @@ def _zero_on(exercises):
     return {name: 0 if name in exercises else POINTS[name] for name in EXERCISES}
 
 
+def scores_only(scores):
+    """``{student: {exercise: score}}`` from a ``scores_by_exercise`` table (maxima dropped)."""
+    return {student: {name: score for name, (score, _) in row.items()} for student, row in scores.items()}
+
+
 def expected_grades():
     """``{student: {exercise: score}}`` for every learner of the test class."""
     grades = {"reference": dict(POINTS), "ada": dict(POINTS), "ben": _zero_on(BEN_WRONG),

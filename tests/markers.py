@@ -6,3 +6,4 @@ GRADED_COURSE = pytest.mark.xdist_group("graded-course")  # tests using the cour
 BROWSER = pytest.mark.xdist_group("browser")  # tests using the Jupyter server and Chromium
 CLASS_GRADING = pytest.mark.xdist_group("class-grading")  # tests grading whole classes with grade-class
 DASK_CLUSTER = pytest.mark.xdist_group("dask-cluster")  # tests using the Dask cluster started on loopback
+HUB = pytest.mark.xdist_group("jupyterhub")  # the deployment tests on a JupyterHub started on loopback

@@ -8,7 +8,7 @@ import pytest
 
 from course_tools.layout import ASSIGNMENT, EXERCISES
 from course_tools.nbgrader_cli import run_nbgrader
-from tests.expected import BEN_WRONG, POINTS
+from tests.expected import BEN_WRONG, POINTS, scores_only
 from tests.markers import GRADED_COURSE
 from tests.mutants import EXPECTED_MESSAGE, first_mistake_of
 from tests.test_release import solution_lines
@@ -24,7 +24,7 @@ def test_every_exercise_is_graded_with_its_own_points(course_run):
 
 @pytest.mark.parametrize("student", ["reference", "ada"])
 def test_correct_submissions_get_full_marks(course_run, student):
-    assert {name: score for name, (score, _) in course_run.scores[student].items()} == POINTS
+    assert scores_only(course_run.scores)[student] == POINTS
 
 
 def test_the_untouched_release_gets_zero(course_run):
@@ -33,7 +33,7 @@ def test_the_untouched_release_gets_zero(course_run):
 
 @pytest.mark.parametrize("exercise", EXERCISES)
 def test_one_wrong_exercise_loses_exactly_its_points(course_run, exercise):
-    scores = {name: score for name, (score, _) in course_run.scores[f"wrong_{exercise}"].items()}
+    scores = scores_only(course_run.scores)[f"wrong_{exercise}"]
     assert scores == {**POINTS, exercise: 0}
 
 
@@ -47,7 +47,7 @@ def test_the_graded_cell_says_what_is_wrong(course_run, exercise):
 
 
 def test_partly_right_sample_gets_the_grades_its_docstring_promises(course_run):
-    scores = {name: score for name, (score, _) in course_run.scores["ben"].items()}
+    scores = scores_only(course_run.scores)["ben"]
     assert scores == {name: 0 if name in BEN_WRONG else POINTS[name] for name in EXERCISES}
 
 

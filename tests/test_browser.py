@@ -16,7 +16,7 @@ import pytest
 
 from course_tools.layout import ASSIGNMENT, EXERCISES, RELEASE_DIR, ROOT, SOURCE_DIR
 from course_tools.scratch import IGNORE
-from tests.chromium import launch_chromium, needs_chromium
+from tests.chromium import needs_chromium
 from tests.markers import BROWSER
 from tests.ports import free_port
 
@@ -64,16 +64,6 @@ def server(tmp_path_factory):
     process.terminate()
     process.wait(timeout=30)
     log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 def open_notebook(browser, url, token, path, ui="lab"):

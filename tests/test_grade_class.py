@@ -10,14 +10,10 @@ from course_tools.nbgrader_cli import run_nbgrader
 from course_tools.scores import gradebook_url
 from tests import class_grading
 from tests.conftest import NO_NOTEBOOK
-from tests.expected import expected_grades
+from tests.expected import expected_grades, scores_only
 from tests.markers import CLASS_GRADING
 
 pytestmark = CLASS_GRADING
-
-
-def scores_only(scores):
-    return {student: {name: score for name, (score, _) in row.items()} for student, row in scores.items()}
 
 
 def test_every_learner_gets_the_grade_plain_nbgrader_gives(class_run):

@@ -13,10 +13,9 @@ from course_tools.scores import gradebook_url, scores_by_exercise
 from course_tools.submissions import fill_release, submit
 from tests import class_grading
 from tests.conftest import make_class_course
-from tests.expected import expected_grades
+from tests.expected import expected_grades, scores_only
 from tests.markers import DASK_CLUSTER
 from tests.ports import free_port
-from tests.test_grade_class import scores_only
 
 pytestmark = DASK_CLUSTER
 

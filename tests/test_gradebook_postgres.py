@@ -8,9 +8,8 @@ from course_tools.nbgrader_cli import run_nbgrader
 from course_tools.scores import gradebook_url, scores_by_exercise
 from tests import class_grading
 from tests.conftest import NO_NOTEBOOK, make_class_course
-from tests.expected import expected_grades
+from tests.expected import expected_grades, scores_only
 from tests.postgres import postgres_server
-from tests.test_grade_class import scores_only
 
 POSTGRES_LEARNERS = ("ada", "ben", "cleo", "wrong_lstm_forward", "syntax_error", NO_NOTEBOOK)
 

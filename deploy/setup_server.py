@@ -1,0 +1,265 @@
+"""Set up a Linux server for the course's JupyterHub. Run it as root from the kit's folder:
+
+    sudo python3 -m deploy.setup_server [--settings FILE] [--python PYTHON]
+
+Every step is idempotent: run it again after editing the settings (a new student, say) and
+it changes only what differs. It needs the users to exist already (``adduser NAME``).
+
+Steps
+-----
+1. Each user's home is made private (0700): no student reads another's notebooks.
+2. The shared environment ``<env_dir>/python``: the kit's pinned ``requirements.txt``
+   (JupyterHub, JupyterLab, nbgrader, numpy, matplotlib) for every user's server and kernel,
+   plus configurable-http-proxy in ``<env_dir>/proxy`` from ``deploy/proxy/package-lock.json``.
+3. Settings every user shares: nbgrader's course id and exchange (the environment's
+   ``etc/jupyter/nbgrader_config.py``) and JupyterLab's defaults (no news questions).
+4. The exchange: its root writable by all but sticky, the course's folder owned by the
+   instructor, ``inbound`` write-only for students, ``feedback`` without listing.
+5. The instructor's course directory (this kit's config, source and grading tools), private
+   to the instructor; an existing one is kept.
+6. Per-user Jupyter settings: the instructor's nbgrader loads the course directory's config;
+   students get no formgrader, course list or assignment creator.
+7. The roster in the course's gradebook, and a private folder for the hub's own state.
+"""
+import argparse
+import hashlib
+import json
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from course_tools.scratch import copy_course
+from deploy.settings import KIT_ROOT, SettingsError, load_settings
+
+REQUIREMENTS = KIT_ROOT / "requirements.txt"
+PROXY_PACKAGE = Path(__file__).with_name("proxy")
+STUDENT_SERVER_EXTENSIONS_OFF = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+STUDENT_LAB_PLUGINS_OFF = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list",
+                           "@jupyter/nbgrader:create-assignment")
+LAB_DEFAULTS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+EXCHANGE_ROOT_MODE = 0o1777  # anyone may create, nobody may rename or remove another's entry
+EXCHANGE_COURSE_MODES = {"": 0o755, "outbound": 0o755, "inbound": 0o3733, "feedback": 0o711}
+
+
+class SetupError(RuntimeError):
+    """A step cannot be carried out; the message says what to do."""
+
+
+def say(message):
+    print(f"setup: {message}", flush=True)
+
+
+def _digest(*paths):
+    sha = hashlib.sha256()
+    for path in paths:
+        sha.update(path.read_bytes())
+    return sha.hexdigest()
+
+
+def _run(command, **kwargs):
+    result = subprocess.run([str(part) for part in command], capture_output=True, text=True, **kwargs)
+    if result.returncode != 0:
+        raise SetupError(f"{' '.join(map(str, command))} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    return result
+
+
+def _account(user):
+    try:
+        return pwd.getpwnam(user)
+    except KeyError:
+        raise SetupError(f"no system user {user!r}: create it first (adduser {user})") from None
+
+
+def _write_owned(path, text, account, mode=0o644):
+    """Write a file in a user's home as that user would: folders and file owned by them."""
+    home = Path(account.pw_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for folder in [path.parent, *path.parent.parents]:
+        if folder == home or home not in folder.parents:
+            break
+        os.chown(folder, account.pw_uid, account.pw_gid)
+    path.write_text(text)
+    os.chown(path, account.pw_uid, account.pw_gid)
+    os.chmod(path, mode)
+
+
+def _user_environment(settings, account):
+    return {"HOME": account.pw_dir, "USER": account.pw_name, "LANG": "C.UTF-8",
+            "PATH": f"{settings.python_env / 'bin'}:/usr/local/bin:/usr/bin:/bin"}
+
+
+def run_as(settings, user, command, cwd=None):
+    """Run a command of the shared environment as ``user``, with that environment on PATH."""
+    account = _account(user)
+    runuser = shutil.which("runuser") or "/usr/sbin/runuser"  # util-linux; the user's PATH has no sbin
+    return _run([runuser, "-u", user, "--", *command], cwd=cwd or account.pw_dir,
+                env=_user_environment(settings, account))
+
+
+def make_homes_private(settings):
+    for user in settings.users:
+        os.chmod(_account(user).pw_dir, 0o700)
+    say(f"homes of {len(settings.users)} users are private")
+
+
+def install_environment(settings, python):
+    """The course's packages in a virtual environment every user can run, and the proxy."""
+    env, stamp = settings.python_env, settings.python_env / ".requirements-sha256"
+    digest = _digest(REQUIREMENTS)
+    if stamp.exists() and stamp.read_text() == digest:
+        say(f"environment {env} is up to date")
+    else:
+        say(f"installing {REQUIREMENTS.name} into {env} (a few minutes)")
+        _run([python, "-m", "venv", "--clear", env])
+        _run([env / "bin" / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+              "--no-compile", "-r", REQUIREMENTS])
+        # users cannot write bytecode into it: compile it all now, on every core
+        _run([env / "bin" / "python", "-m", "compileall", "-q", "-j", "0", env / "lib"])
+        stamp.write_text(digest)
+    try:  # a user's server must be able to run it: an interpreter under /root, say, cannot
+        run_as(settings, settings.instructor, [env / "bin" / "python", "-c", "import numpy, nbgrader, jupyterhub"],
+               cwd="/")
+    except SetupError as error:
+        raise SetupError(f"the course's users cannot run {env}: rebuild it (delete it) with a --python "
+                         f"they can run, such as /usr/bin/python3\n{error}") from None
+
+    proxy, proxy_stamp = settings.env_dir / "proxy", settings.env_dir / "proxy" / ".lock-sha256"
+    lock_digest = _digest(PROXY_PACKAGE / "package.json", PROXY_PACKAGE / "package-lock.json")
+    if proxy_stamp.exists() and proxy_stamp.read_text() == lock_digest and settings.proxy_command.exists():
+        say("configurable-http-proxy is up to date")
+        return
+    if not shutil.which("npm"):
+        raise SetupError("npm is missing: install Node.js 18 or later (Debian: apt-get install nodejs npm)")
+    proxy.mkdir(parents=True, exist_ok=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(PROXY_PACKAGE / name, proxy / name)
+    _run(["npm", "ci", "--omit=dev", "--no-audit", "--no-fund"], cwd=proxy)
+    proxy_stamp.write_text(lock_digest)
+    say(f"configurable-http-proxy installed in {proxy}")
+
+
+def write_shared_settings(settings):
+    """What every user shares: nbgrader's course and exchange, and JupyterLab's defaults for a
+    managed server (no questions about news or updates in the middle of a lab)."""
+    nbgrader_config = settings.python_env / "etc" / "jupyter" / "nbgrader_config.py"
+    nbgrader_config.parent.mkdir(parents=True, exist_ok=True)
+    nbgrader_config.write_text(
+        "# Written by deploy/setup_server.py: the course and exchange of every user of this environment.\n"
+        "c = get_config()  # noqa: F821\n"
+        f"c.CourseDirectory.course_id = {settings.course_id!r}\n"
+        f"c.Exchange.root = {str(settings.exchange_root)!r}\n")
+    lab_overrides = settings.python_env / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    lab_overrides.parent.mkdir(parents=True, exist_ok=True)
+    lab_overrides.write_text(json.dumps(LAB_DEFAULTS, indent=2) + "\n")
+    say(f"shared settings in {nbgrader_config} and {lab_overrides}")
+
+
+def create_exchange(settings):
+    """The exchange folders with the permissions nbgrader's exchange relies on, owned so that
+    no student can rename, list or replace them."""
+    root = settings.exchange_root
+    root.mkdir(parents=True, exist_ok=True)
+    os.chown(root, 0, 0)
+    os.chmod(root, EXCHANGE_ROOT_MODE)
+    instructor = _account(settings.instructor)
+    for name, mode in EXCHANGE_COURSE_MODES.items():
+        folder = settings.exchange_course / name
+        folder.mkdir(exist_ok=True)
+        os.chown(folder, instructor.pw_uid, instructor.pw_gid)
+        os.chmod(folder, mode)
+    say(f"exchange {settings.exchange_course} ready")
+
+
+def create_course_directory(settings):
+    """The instructor's course directory, private to them; never overwritten."""
+    course = settings.course_dir
+    if course.exists():
+        say(f"course directory {course} kept as it is")
+    else:
+        copy_course(course)
+        say(f"course directory {course} created")
+    instructor = _account(settings.instructor)
+    for folder, folders, files in os.walk(course):
+        for name in [folder, *(os.path.join(folder, entry) for entry in folders + files)]:
+            os.chown(name, instructor.pw_uid, instructor.pw_gid, follow_symlinks=False)
+    os.chmod(course, 0o700)
+
+
+def write_user_configs(settings):
+    """The instructor's nbgrader loads the course's config; students see no instructor tools."""
+    instructor = _account(settings.instructor)
+    _write_owned(Path(instructor.pw_dir) / ".jupyter" / "nbgrader_config.py",
+                 "# Written by deploy/setup_server.py: the course directory this instructor grades.\n"
+                 "c = get_config()  # noqa: F821\n"
+                 f"load_subconfig('nbgrader_config.py', path={str(settings.course_dir)!r})  # noqa: F821\n"
+                 f"c.CourseDirectory.course_id = {settings.course_id!r}\n", instructor)
+    server_config = json.dumps({"ServerApp": {"jpserver_extensions": dict.fromkeys(STUDENT_SERVER_EXTENSIONS_OFF,
+                                                                                   False)}}, indent=2)
+    lab_config = json.dumps({"disabledExtensions": dict.fromkeys(STUDENT_LAB_PLUGINS_OFF, True)}, indent=2)
+    for student in settings.students:
+        account = _account(student)
+        jupyter = Path(account.pw_dir) / ".jupyter"
+        _write_owned(jupyter / "jupyter_server_config.json", server_config + "\n", account)
+        _write_owned(jupyter / "labconfig" / "page_config.json", lab_config + "\n", account)
+    say(f"Jupyter settings written for 1 instructor and {len(settings.students)} students")
+
+
+def import_roster(settings):
+    """Add every student to the gradebook, so the formgrader lists them before they submit."""
+    if not settings.students:
+        return
+    instructor = _account(settings.instructor)
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as roster:
+        roster.write("id\n" + "".join(f"{student}\n" for student in settings.students))
+    try:
+        os.chown(roster.name, instructor.pw_uid, instructor.pw_gid)
+        run_as(settings, settings.instructor, [settings.env_bin("nbgrader"), "db", "student", "import", roster.name],
+               cwd=settings.course_dir)
+    finally:
+        os.unlink(roster.name)
+    say(f"{len(settings.students)} students in the gradebook")
+
+
+def create_hub_directory(settings):
+    """The hub's own state (user database, cookie secret), readable by root only."""
+    settings.hub_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(settings.hub_dir, 0o700)
+
+
+def setup(settings, python):
+    for user in settings.users:
+        _account(user)
+    make_homes_private(settings)
+    create_hub_directory(settings)
+    install_environment(settings, python)
+    write_shared_settings(settings)
+    create_exchange(settings)
+    create_course_directory(settings)
+    write_user_configs(settings)
+    import_roster(settings)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python3 -m deploy.setup_server", description=__doc__.split("\n")[0])
+    parser.add_argument("--settings", help="course settings (default: $RNN_COURSE_SETTINGS or deploy/course.json)")
+    parser.add_argument("--python", default="/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable,
+                        help="interpreter for the shared environment; every user must be able to run it "
+                             "(default: %(default)s)")
+    args = parser.parse_args(argv)
+    if os.geteuid() != 0:
+        parser.exit(2, "setup: run it as root (sudo): it creates folders for several users\n")
+    os.umask(0o022)
+    try:
+        setup(load_settings(args.settings), args.python)
+    except (SettingsError, SetupError) as error:
+        parser.exit(1, f"setup: {error}\n")
+    say("done; start the hub with: sudo "
+        f"{load_settings(args.settings).env_bin('jupyterhub')} -f {KIT_ROOT / 'deploy' / 'jupyterhub_config.py'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,277 @@
+"""The course on a real JupyterHub (deploy/), from release to feedback.
+
+The server is set up by ``deploy/setup_server.py`` for an instructor and two students who are
+separate system users; the hub runs ``deploy/jupyterhub_config.py`` behind configurable-http-
+proxy. Everyone acts through the hub: the instructor through the formgrader's API, the
+students through the Assignments panel's API, JupyterLab's contents API and their own kernels.
+Ada answers every exercise; Ben answers the forward passes only.
+"""
+import copy
+import json
+import os
+import stat
+import textwrap
+
+import nbformat
+import pytest
+
+from course_tools.layout import ASSIGNMENT, EXERCISES, RELEASE_DIR, ROOT
+from course_tools.scores import gradebook_url, scores_by_exercise
+from course_tools.submissions import fill_notebook
+from deploy.setup_server import EXCHANGE_COURSE_MODES, EXCHANGE_ROOT_MODE
+from tests.chromium import needs_chromium
+from tests.expected import POINTS, scores_only
+from tests.jupyterhub import INSTRUCTOR, STUDENTS, run_setup, running_hub
+from tests.markers import HUB
+
+pytestmark = HUB
+
+ADA, BEN = STUDENTS
+FORWARD = [name for name in EXERCISES if name.endswith("_forward")]
+ANSWERED = {ADA: list(EXERCISES), BEN: FORWARD}
+EXPECTED = {student: {name: float(POINTS[name]) if name in answered else 0.0 for name in EXERCISES}
+            for student, answered in ANSWERED.items()}
+NOTEBOOK = f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+SCREENSHOTS = ROOT / "test-output" / "hub"
+STUB = "raise NotImplementedError()"  # what nbgrader leaves of a solution
+
+
+class CourseCycle:
+    """What one run of the course on the hub left behind, for the tests to examine."""
+
+
+def _formgrader(server, action, student=None):
+    """One formgrader button: POST to its API and check it reports success."""
+    path = f"formgrader/api/assignment/{ASSIGNMENT}/{action}" if student is None else \
+        f"formgrader/api/submission/{ASSIGNMENT}/{student}/{action}"
+    result = server.post_json(path)
+    assert result.get("success"), f"formgrader {action} {student or ''} failed: {result.get('error')}\n" \
+                                  f"{str(result.get('log'))[-3000:]}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def cycle(solutions):
+    with running_hub() as (hub, setup_output):
+        run = CourseCycle()
+        run.hub, run.settings, run.setup_output = hub, hub.settings, setup_output
+        hub.start_servers([INSTRUCTOR, *STUDENTS])
+        teacher = hub.server(INSTRUCTOR)
+        students = {student: hub.server(student) for student in STUDENTS}
+        run.formgrader_headers = teacher.request("GET", "formgrader").headers
+
+        # the instructor generates the student version and releases it
+        _formgrader(teacher, "assign")
+        _formgrader(teacher, "release")
+
+        # each student fetches it, answers in JupyterLab (saved through the contents API),
+        # validates (the notebook runs in the student's own kernel) and submits
+        run.fetched, run.validation = {}, {}
+        for student, server in students.items():
+            server.assignment_action("fetch", ASSIGNMENT)
+            notebook = nbformat.from_dict(server.read_notebook(NOTEBOOK))
+            run.fetched[student] = copy.deepcopy(notebook)
+            answers = {name: solutions[name] for name in ANSWERED[student]}
+            server.save_notebook(NOTEBOOK, fill_notebook(notebook, answers))
+            run.validation[student] = server.post_json("assignments/validate", data={"path": NOTEBOOK})
+            server.assignment_action("submit", ASSIGNMENT)
+
+        # the instructor collects, autogrades each submission, generates and releases feedback
+        _formgrader(teacher, "collect")
+        for student in STUDENTS:
+            _formgrader(teacher, "autograde", student)
+        _formgrader(teacher, "generate_feedback")
+        _formgrader(teacher, "release_feedback")
+        run.submissions = teacher.request("GET", f"formgrader/api/submissions/{ASSIGNMENT}").json()
+
+        # each student fetches their feedback
+        run.feedback = {}
+        for student, server in students.items():
+            server.assignment_action("fetch_feedback", ASSIGNMENT)
+            folders = server.listing(f"{ASSIGNMENT}/feedback")
+            run.feedback[student] = {f"{folder}/{name}": server.read_text(f"{ASSIGNMENT}/feedback/{folder}/{name}")
+                                     for folder in folders for name in server.listing(f"{ASSIGNMENT}/feedback/{folder}")}
+
+        run.ada_attempts = json.loads(students[ADA].run_code(_attempts_code(run.settings)).strip().splitlines()[-1])
+        ada_token = hub.api("POST", f"/users/{ADA}/tokens", json={"note": "deployment test"})["token"]
+        run.ada_own_server = hub.server(ADA, ada_token).request("GET", "api/status", expect_ok=False).status_code
+        run.ada_on_formgrader = hub.server(INSTRUCTOR, ada_token).request(
+            "GET", "formgrader/api/assignments", expect_ok=False).status_code
+        run.hub_log = hub.log_tail(400)
+        yield run
+
+
+def _attempts_code(settings):
+    """What Ada runs in her own kernel to reach what is not hers; it prints the outcome of each try."""
+    course, exchange = settings.course_dir, settings.exchange_course
+    ben_home = settings.course_dir.parent.parent / BEN
+    return textwrap.dedent(f"""
+        import glob, json, os, subprocess, tempfile
+        outcome = {{}}
+        def attempt(name, action):
+            try:
+                action()
+                outcome[name] = "succeeded"
+            except OSError as error:
+                outcome[name] = type(error).__name__
+        attempt("read the source notebook", lambda: open({str(course / 'source' / ASSIGNMENT / (ASSIGNMENT + '.ipynb'))!r}).read())
+        attempt("read the gradebook", lambda: open({str(course / 'gradebook.db')!r}, "rb").read())
+        attempt("read the hidden checks", lambda: open({str(course / 'course_tools' / 'grading' / 'hidden.py')!r}).read())
+        attempt("read the reference solutions", lambda: open({str(course / 'course_tools' / 'reference.py')!r}).read())
+        attempt("list the course directory", lambda: os.listdir({str(course)!r}))
+        attempt("list the exchange's inbound", lambda: os.listdir({str(exchange / 'inbound')!r}))
+        attempt("list the exchange's feedback", lambda: os.listdir({str(exchange / 'feedback')!r}))
+        attempt("read Ben's notebook in his home", lambda: open({str(ben_home / NOTEBOOK)!r}).read())
+        attempt("rename the course's exchange folder", lambda: os.rename({str(exchange)!r}, {str(exchange) + '-moved'!r}))
+        outcome["find Ben's submission"] = glob.glob({str(exchange / 'inbound' / (BEN + '+*'))!r})
+        outcome["nbgrader list --inbound"] = subprocess.run(
+            ["nbgrader", "list", "--inbound"], capture_output=True, text=True).stderr
+        scratch = tempfile.mkdtemp()
+        subprocess.run(["nbgrader", "collect", {ASSIGNMENT!r}], cwd=scratch, capture_output=True)
+        outcome["nbgrader collect"] = sorted(os.listdir(os.path.join(scratch, "submitted"))) \\
+            if os.path.isdir(os.path.join(scratch, "submitted")) else []
+        print(json.dumps(outcome))
+        """)
+
+
+def test_the_setup_is_reported_step_by_step(cycle):
+    for step in ("homes of 3 users are private", "exchange", "course directory", "2 students in the gradebook"):
+        assert step in cycle.setup_output
+
+
+def _solution_cells(notebook):
+    return {cell.metadata["nbgrader"]["grade_id"]: cell.source for cell in notebook.cells
+            if cell.metadata.get("nbgrader", {}).get("solution")}
+
+
+def test_students_fetch_the_kits_release_without_solutions(cycle):
+    """The hub's release equals the kit's release/: stubs where the solutions were."""
+    kit_release = _solution_cells(nbformat.read(str(RELEASE_DIR / f"{ASSIGNMENT}.ipynb"), as_version=4))
+    for student, notebook in cycle.fetched.items():
+        cells = _solution_cells(notebook)
+        assert cells == kit_release, f"{student} fetched another notebook than the kit's release"
+        assert set(cells) == set(EXERCISES) and all(STUB in source for source in cells.values())
+
+
+def test_validate_runs_the_notebook_in_the_students_kernel(cycle):
+    """The course's packages are in every user's kernel: Ada's notebook passes, Ben's fails
+    where he left the stubs."""
+    assert cycle.validation[ADA] == {"success": True, "value": {}}
+    failed = cycle.validation[BEN]["value"]["failed"]
+    failed_checks = {name for name in EXERCISES for cell in failed if f"{name}_test({name})" in cell["source"]}
+    assert len(failed) == len(failed_checks) and failed_checks == set(EXERCISES) - set(ANSWERED[BEN])
+
+
+def test_the_gradebook_holds_each_students_grades(cycle):
+    scores = scores_by_exercise(gradebook_url(cycle.settings.course_dir))
+    assert scores_only(scores) == EXPECTED
+    totals = {row["student"]: (row["score"], row["max_score"]) for row in cycle.submissions}
+    assert totals == {student: (sum(EXPECTED[student].values()), 100.0) for student in STUDENTS}
+
+
+def test_each_student_gets_back_only_their_own_feedback(cycle):
+    for student in STUDENTS:
+        files = cycle.feedback[student]
+        assert len(files) == 1 and next(iter(files)).endswith(f"/{ASSIGNMENT}.html"), files
+        page = next(iter(files.values()))
+        instructor_copy = cycle.settings.course_dir / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html"
+        assert page == instructor_copy.read_text(), f"{student} fetched feedback that is not theirs"
+        assert f"Score: {sum(EXPECTED[student].values()):.1f} / 100.0" in page
+    assert next(iter(cycle.feedback[ADA].values())) != next(iter(cycle.feedback[BEN].values()))
+
+
+@pytest.mark.parametrize("attempt", [
+    "read the source notebook", "read the gradebook", "read the hidden checks", "read the reference solutions",
+    "list the course directory", "list the exchange's inbound", "list the exchange's feedback",
+    "read Ben's notebook in his home", "rename the course's exchange folder"])
+def test_a_student_cannot_reach_what_is_not_hers(cycle, attempt):
+    assert cycle.ada_attempts[attempt] == "PermissionError"
+
+
+def test_a_student_finds_no_other_submission_through_the_exchange(cycle):
+    assert cycle.ada_attempts["find Ben's submission"] == []
+    listed = cycle.ada_attempts["nbgrader list --inbound"]
+    assert "Submitted assignments:" in listed and BEN not in listed
+    assert cycle.ada_attempts["nbgrader collect"] == []
+
+
+def test_a_students_token_opens_her_server_and_not_the_formgrader(cycle):
+    assert cycle.ada_own_server == 200
+    assert cycle.ada_on_formgrader == 403
+
+
+def test_the_formgrader_may_be_framed_by_the_instructors_own_lab(cycle):
+    """The workaround for JupyterHub 4.1 and later (jupyterhub_config.py)."""
+    assert cycle.formgrader_headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+
+
+def _lab_of(browser, hub, user):
+    """Log in on the hub's page as ``user`` and open their JupyterLab."""
+    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("#username_input", user)
+    page.fill("#password_input", hub.password)
+    page.click("#login_submit")
+    page.wait_for_url(f"**/user/{user}/lab**", timeout=120_000)
+    page.wait_for_selector(".lm-MenuBar-item:has-text('Nbgrader')", timeout=120_000)
+    return page
+
+
+def _nbgrader_menu(page):
+    page.locator(".lm-MenuBar-item", has_text="Nbgrader").click()
+    page.wait_for_selector(".lm-Menu-item")
+    return [text.strip() for text in page.locator(".lm-Menu-item .lm-Menu-itemLabel").all_inner_texts()]
+
+
+@needs_chromium
+def test_the_instructor_grades_in_the_formgrader_inside_jupyterlab(cycle, browser):
+    page = _lab_of(browser, cycle.hub, INSTRUCTOR)
+    assert "Formgrader" in _nbgrader_menu(page)
+    page.get_by_role("menuitem", name="Formgrader", exact=True).click()
+    formgrader = page.frame_locator("iframe")
+    row = formgrader.locator("tr", has_text=ASSIGNMENT)
+    row.wait_for(timeout=60_000)  # a frame refused by its headers stays empty
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "formgrader.png"))
+    assert "released" in row.inner_text() and str(len(STUDENTS)) in row.inner_text().split()
+
+
+@needs_chromium
+def test_a_student_has_the_assignment_list_and_no_instructor_tools(cycle, browser):
+    page = _lab_of(browser, cycle.hub, ADA)
+    page.locator(".jp-DirListing-item", has_text=ASSIGNMENT).wait_for(timeout=60_000)  # her fetched folder
+    items = _nbgrader_menu(page)
+    assert "Assignment List" in items
+    assert not {"Formgrader", "Create assignment", "Course List"} & set(items)
+    page.get_by_role("menuitem", name="Assignment List", exact=True).click()
+    submitted = page.locator("#submitted_assignments_list")
+    submitted.get_by_text(ASSIGNMENT).first.wait_for(timeout=60_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "assignment_list.png"))
+
+
+def _modes(settings):
+    paths = [settings.exchange_root, *(settings.exchange_course / name for name in EXCHANGE_COURSE_MODES),
+             settings.course_dir, *(settings.course_dir.parent.parent / user for user in (INSTRUCTOR, *STUDENTS))]
+    return {str(path): stat.S_IMODE(os.stat(path).st_mode) for path in paths}
+
+
+def test_the_exchange_keeps_its_modes_through_a_whole_course(cycle):
+    modes = _modes(cycle.settings)
+    expected = {str(cycle.settings.exchange_root): EXCHANGE_ROOT_MODE, str(cycle.settings.course_dir): 0o700}
+    expected.update({str(cycle.settings.exchange_course / name): mode for name, mode in EXCHANGE_COURSE_MODES.items()})
+    assert {path: oct(mode) for path, mode in modes.items() if path in expected} == \
+        {path: oct(mode) for path, mode in expected.items()}
+    assert {mode for path, mode in modes.items() if path not in expected} == {0o700}  # the homes
+
+
+def test_running_the_setup_again_changes_nothing_that_exists(cycle):
+    """As after adding a student: the environment, the course directory and its grades stay."""
+    modes = _modes(cycle.settings)
+    again = run_setup(cycle.hub.settings_path)
+    assert again.returncode == 0, again.stderr
+    assert "is up to date" in again.stdout and "kept as it is" in again.stdout
+    assert _modes(cycle.settings) == modes
+    scores = scores_by_exercise(gradebook_url(cycle.settings.course_dir))
+    assert scores_only(scores) == EXPECTED
+
