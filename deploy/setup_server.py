@@ -33,7 +33,7 @@ import tempfile
 from pathlib import Path
 
 from course_tools.scratch import copy_course
-from deploy.settings import KIT_ROOT, SettingsError, load_settings
+from deploy.settings import KIT_ROOT, SETTINGS_VARIABLE, SettingsError, load_settings
 
 REQUIREMENTS = KIT_ROOT / "requirements.txt"
 PROXY_PACKAGE = Path(__file__).with_name("proxy")
@@ -107,29 +107,36 @@ def make_homes_private(settings):
 
 
 def install_environment(settings, python):
-    """The course's packages in a virtual environment every user can run, and the proxy."""
+    """The course's packages in a virtual environment every user can run."""
     env, stamp = settings.python_env, settings.python_env / ".requirements-sha256"
     digest = _digest(REQUIREMENTS)
     if stamp.exists() and stamp.read_text() == digest:
         say(f"environment {env} is up to date")
     else:
+        interpreter = shutil.which(python)
+        if interpreter is None:
+            raise SetupError(f"no Python at {python}: install python3 and python3-venv, or pass --python")
+        try:  # every user's server runs on it: an interpreter under /root, say, will not do
+            run_as(settings, settings.instructor, [interpreter, "-c", "import venv"], cwd="/")
+        except SetupError as error:
+            raise SetupError(f"the course's users cannot run {interpreter}; pass a --python they can run, "
+                             f"such as /usr/bin/python3\n{error}") from None
         say(f"installing {REQUIREMENTS.name} into {env} (a few minutes)")
-        _run([python, "-m", "venv", "--clear", env])
+        _run([interpreter, "-m", "venv", "--clear", env])
         _run([env / "bin" / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
               "--no-compile", "-r", REQUIREMENTS])
         # users cannot write bytecode into it: compile it all now, on every core
         _run([env / "bin" / "python", "-m", "compileall", "-q", "-j", "0", env / "lib"])
         stamp.write_text(digest)
-    try:  # a user's server must be able to run it: an interpreter under /root, say, cannot
-        run_as(settings, settings.instructor, [env / "bin" / "python", "-c", "import numpy, nbgrader, jupyterhub"],
-               cwd="/")
-    except SetupError as error:
-        raise SetupError(f"the course's users cannot run {env}: rebuild it (delete it) with a --python "
-                         f"they can run, such as /usr/bin/python3\n{error}") from None
+    run_as(settings, settings.instructor, [env / "bin" / "python", "-c", "import numpy, nbgrader, jupyterhub"],
+           cwd="/")
 
-    proxy, proxy_stamp = settings.env_dir / "proxy", settings.env_dir / "proxy" / ".lock-sha256"
-    lock_digest = _digest(PROXY_PACKAGE / "package.json", PROXY_PACKAGE / "package-lock.json")
-    if proxy_stamp.exists() and proxy_stamp.read_text() == lock_digest and settings.proxy_command.exists():
+
+def install_proxy(settings):
+    """configurable-http-proxy, at the version ``deploy/proxy/package-lock.json`` pins."""
+    proxy, stamp = settings.env_dir / "proxy", settings.env_dir / "proxy" / ".lock-sha256"
+    digest = _digest(PROXY_PACKAGE / "package.json", PROXY_PACKAGE / "package-lock.json")
+    if stamp.exists() and stamp.read_text() == digest and settings.proxy_command.exists():
         say("configurable-http-proxy is up to date")
         return
     if not shutil.which("npm"):
@@ -138,7 +145,7 @@ def install_environment(settings, python):
     for name in ("package.json", "package-lock.json"):
         shutil.copy(PROXY_PACKAGE / name, proxy / name)
     _run(["npm", "ci", "--omit=dev", "--no-audit", "--no-fund"], cwd=proxy)
-    proxy_stamp.write_text(lock_digest)
+    stamp.write_text(digest)
     say(f"configurable-http-proxy installed in {proxy}")
 
 
@@ -236,6 +243,7 @@ def setup(settings, python):
     make_homes_private(settings)
     create_hub_directory(settings)
     install_environment(settings, python)
+    install_proxy(settings)
     write_shared_settings(settings)
     create_exchange(settings)
     create_course_directory(settings)
@@ -254,11 +262,13 @@ def main(argv=None):
         parser.exit(2, "setup: run it as root (sudo): it creates folders for several users\n")
     os.umask(0o022)
     try:
-        setup(load_settings(args.settings), args.python)
+        settings = load_settings(args.settings)
+        setup(settings, args.python)
     except (SettingsError, SetupError) as error:
         parser.exit(1, f"setup: {error}\n")
-    say("done; start the hub with: sudo "
-        f"{load_settings(args.settings).env_bin('jupyterhub')} -f {KIT_ROOT / 'deploy' / 'jupyterhub_config.py'}")
+    settings_variable = f"{SETTINGS_VARIABLE}={Path(args.settings).resolve()} " if args.settings else ""
+    say(f"done; start the hub with: sudo {settings_variable}{settings.env_bin('jupyterhub')} "
+        f"-f {KIT_ROOT / 'deploy' / 'jupyterhub_config.py'}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ The hub loads ``deploy/jupyterhub_config.py`` unchanged; a test config on top sw
 JupyterHub's test authenticator and adds a service whose token drives the hub's REST API.
 """
 import contextlib
+import fcntl
 import json
 import os
 import secrets
@@ -23,11 +24,16 @@ from deploy.settings import KIT_ROOT, load_settings
 from tests.ports import free_port
 
 BASE = Path("/tmp/rnn-course-hub-test")  # under /tmp: the course's users cannot enter root's folders
+LOCK = Path("/tmp/rnn-course-hub-test.lock")
 ENV_DIR = BASE / "env"  # kept between runs: set-up reinstalls it only when requirements.txt changes
 SYSTEM_PYTHON = "/usr/bin/python3"
 INSTRUCTOR = "rnnhub-teacher"
 STUDENTS = ("rnnhub-ada", "rnnhub-ben")
 COURSE_ID = "rnn-step-by-step"
+
+
+def home_of(user):
+    return BASE / "home" / user
 
 
 def hub_prerequisites_missing():
@@ -46,10 +52,10 @@ def _remove_user(user):
     subprocess.run(["userdel", "--remove", user], capture_output=True)
 
 
-def create_users(home_root):
+def create_users():
     for user in (INSTRUCTOR, *STUDENTS):
         _remove_user(user)
-        subprocess.run(["useradd", "--create-home", "--home-dir", str(home_root / user), "--shell", "/bin/bash",
+        subprocess.run(["useradd", "--create-home", "--home-dir", str(home_of(user)), "--shell", "/bin/bash",
                         "--user-group", user], check=True)
 
 
@@ -195,6 +201,12 @@ def running_hub():
     missing = hub_prerequisites_missing()
     if missing:
         pytest.skip(missing)
+    with open(LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two test runs on one machine take turns: same users, same folders
+        yield from _hub_session()
+
+
+def _hub_session():
     remove_users()
     for leftover in ("home", "exchange", "hub"):
         shutil.rmtree(BASE / leftover, ignore_errors=True)
@@ -203,7 +215,7 @@ def running_hub():
     os.chmod(BASE / "home", 0o755)
     hub_process = None
     try:
-        create_users(BASE / "home")
+        create_users()
         port = free_port()
         settings_path = write_settings(port)
         setup = run_setup(settings_path)

@@ -10,6 +10,7 @@ import copy
 import json
 import os
 import stat
+import subprocess
 import textwrap
 
 import nbformat
@@ -18,10 +19,11 @@ import pytest
 from course_tools.layout import ASSIGNMENT, EXERCISES, RELEASE_DIR, ROOT
 from course_tools.scores import gradebook_url, scores_by_exercise
 from course_tools.submissions import fill_notebook
+from deploy.settings import KIT_ROOT
 from deploy.setup_server import EXCHANGE_COURSE_MODES, EXCHANGE_ROOT_MODE
 from tests.chromium import needs_chromium
 from tests.expected import POINTS, scores_only
-from tests.jupyterhub import INSTRUCTOR, STUDENTS, run_setup, running_hub
+from tests.jupyterhub import INSTRUCTOR, STUDENTS, SYSTEM_PYTHON, home_of, run_setup, running_hub
 from tests.markers import HUB
 
 pytestmark = HUB
@@ -97,14 +99,13 @@ def cycle(solutions):
         run.ada_own_server = hub.server(ADA, ada_token).request("GET", "api/status", expect_ok=False).status_code
         run.ada_on_formgrader = hub.server(INSTRUCTOR, ada_token).request(
             "GET", "formgrader/api/assignments", expect_ok=False).status_code
-        run.hub_log = hub.log_tail(400)
         yield run
 
 
 def _attempts_code(settings):
     """What Ada runs in her own kernel to reach what is not hers; it prints the outcome of each try."""
     course, exchange = settings.course_dir, settings.exchange_course
-    ben_home = settings.course_dir.parent.parent / BEN
+    ben_home = home_of(BEN)
     return textwrap.dedent(f"""
         import glob, json, os, subprocess, tempfile
         outcome = {{}}
@@ -252,7 +253,7 @@ def test_a_student_has_the_assignment_list_and_no_instructor_tools(cycle, browse
 
 def _modes(settings):
     paths = [settings.exchange_root, *(settings.exchange_course / name for name in EXCHANGE_COURSE_MODES),
-             settings.course_dir, *(settings.course_dir.parent.parent / user for user in (INSTRUCTOR, *STUDENTS))]
+             settings.course_dir, *(home_of(user) for user in (INSTRUCTOR, *STUDENTS))]
     return {str(path): stat.S_IMODE(os.stat(path).st_mode) for path in paths}
 
 
@@ -274,4 +275,19 @@ def test_running_the_setup_again_changes_nothing_that_exists(cycle):
     assert _modes(cycle.settings) == modes
     scores = scores_by_exercise(gradebook_url(cycle.settings.course_dir))
     assert scores_only(scores) == EXPECTED
+
+
+def test_the_setup_refuses_an_interpreter_the_users_cannot_run(cycle, tmp_path):
+    private = tmp_path / "private"  # pytest's folders are root's alone
+    private.mkdir(mode=0o700)
+    (private / "python3").symlink_to(SYSTEM_PYTHON)
+    settings = json.loads(cycle.hub.settings_path.read_text())
+    settings["env_dir"] = str(tmp_path / "env")
+    path = tmp_path / "course.json"
+    path.write_text(json.dumps(settings))
+    result = subprocess.run([SYSTEM_PYTHON, "-m", "deploy.setup_server", "--settings", str(path),
+                             "--python", str(private / "python3")], cwd=KIT_ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert f"the course's users cannot run {private / 'python3'}; pass a --python they can run" in result.stderr
+    assert not (tmp_path / "env").exists()
 
