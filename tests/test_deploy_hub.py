@@ -251,6 +251,19 @@ def test_a_student_has_the_assignment_list_and_no_instructor_tools(cycle, browse
     page.screenshot(path=str(SCREENSHOTS / "assignment_list.png"))
 
 
+def test_the_instructor_can_grade_the_class_with_grade_class_on_the_hub(cycle):
+    """For a large class: grade-class, from the instructor's own server (a terminal there runs
+    the same), regrades both submissions to the same grades."""
+    graded = cycle.hub.server(INSTRUCTOR).run_code(textwrap.dedent(f"""
+        import subprocess, sys
+        result = subprocess.run([sys.executable, "-m", "course_tools.grade_class", {ASSIGNMENT!r}, "--regrade"],
+                                cwd={str(cycle.settings.course_dir)!r}, capture_output=True, text=True)
+        print(result.returncode, result.stdout, result.stderr)
+        """), timeout=300)
+    assert graded.startswith("0 ") and f"{ASSIGNMENT}: 2 submissions; 2 graded" in graded, graded
+    assert scores_only(scores_by_exercise(gradebook_url(cycle.settings.course_dir))) == EXPECTED
+
+
 def _modes(settings):
     paths = [settings.exchange_root, *(settings.exchange_course / name for name in EXCHANGE_COURSE_MODES),
              settings.course_dir, *(home_of(user) for user in (INSTRUCTOR, *STUDENTS))]
