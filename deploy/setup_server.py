@@ -238,7 +238,7 @@ def create_hub_directory(settings):
 
 
 def setup(settings, python):
-    for user in settings.users:
+    for user in (*settings.users, *settings.admins):  # all must exist before anything changes
         _account(user)
     make_homes_private(settings)
     create_hub_directory(settings)

@@ -42,7 +42,8 @@ def hub_prerequisites_missing():
         return "needs root: it creates system users and runs the hub as root (CI runs as root)"
     if not shutil.which("npm"):
         return "needs Node.js and npm for configurable-http-proxy (Debian: apt-get install nodejs npm)"
-    if subprocess.run([SYSTEM_PYTHON, "-c", "import ensurepip, venv"], capture_output=True).returncode:
+    if not os.path.exists(SYSTEM_PYTHON) or \
+            subprocess.run([SYSTEM_PYTHON, "-c", "import ensurepip, venv"], capture_output=True).returncode:
         return f"needs {SYSTEM_PYTHON} with venv (Debian: apt-get install python3-venv)"
     return None
 
