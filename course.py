@@ -43,9 +43,8 @@ def ensure_venv():
         print(f"Creating {VENV} ...", flush=True)
         venv.create(VENV, with_pip=True)
     print(f"Installing {REQUIREMENTS.name} into {VENV} ...", flush=True)
-    # no bytecode up front: Python writes it on first import, for the modules actually used
     subprocess.run([venv_python(), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "--no-compile", "-r", REQUIREMENTS], check=True)
+                    "-r", REQUIREMENTS], check=True)
     stamp.write_text(digest)
 
 
