@@ -15,7 +15,6 @@ import hashlib
 import os
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -29,27 +28,35 @@ COMMANDS = {
 }
 
 
-def venv_python():
-    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+def venv_python(env=VENV):
+    return env / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def ensure_venv():
-    """Create the virtual environment and install the pinned requirements if they changed."""
-    stamp = VENV / "requirements.sha256"
-    digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    if venv_python().exists() and stamp.exists() and stamp.read_text() == digest:
-        return
-    if not venv_python().exists():
-        print(f"Creating {VENV} ...", flush=True)
-        venv.create(VENV, with_pip=True)
-    print(f"Installing {REQUIREMENTS.name} into {VENV} ...", flush=True)
+def _requirements_digest():
+    return hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+
+
+def environment_is_current(env):
+    """Whether ``env`` holds the pinned requirements of this very ``requirements.txt``."""
+    stamp = env / "requirements.sha256"
+    return venv_python(env).exists() and stamp.exists() and stamp.read_text() == _requirements_digest()
+
+
+def build_environment(env, python=sys.executable):
+    """Create the virtual environment ``env`` with ``python`` (unless it exists) and install the
+    pinned requirements into it. The kit's ``.venv`` and the JupyterHub deployment's shared
+    environment are both built here."""
+    if not venv_python(env).exists():
+        print(f"Creating {env} ...", flush=True)
+        subprocess.run([python, "-m", "venv", env], check=True)
+    print(f"Installing {REQUIREMENTS.name} into {env} ...", flush=True)
     # pip compiles one file after another; compileall does it on every core (and bytecode it
     # writes whatever PYTHONDONTWRITEBYTECODE says, which these machines set)
-    subprocess.run([venv_python(), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+    subprocess.run([venv_python(env), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                     "--no-compile", "-r", REQUIREMENTS], check=True)
-    subprocess.run([venv_python(), "-m", "compileall", "-q", "-j", "0", str(VENV)], check=True,
+    subprocess.run([venv_python(env), "-m", "compileall", "-q", "-j", "0", str(env)], check=True,
                    stdout=subprocess.DEVNULL)
-    stamp.write_text(digest)
+    (env / "requirements.sha256").write_text(_requirements_digest())
 
 
 def main(argv):
@@ -57,7 +64,8 @@ def main(argv):
         sys.exit("The course kit needs Python 3.10 or newer.")
     if not argv or argv[0] not in COMMANDS:
         sys.exit(__doc__)
-    ensure_venv()
+    if not environment_is_current(VENV):
+        build_environment(VENV)
     env = dict(os.environ)
     env["PATH"] = str(venv_python().parent) + os.pathsep + env.get("PATH", "")
     command = [str(venv_python()), *COMMANDS[argv[0]], *argv[1:]]

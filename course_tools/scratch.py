@@ -1,4 +1,5 @@
-"""Scratch copies of the course, for tests and benchmarks that must not touch the kit's own."""
+"""Fresh copies of the course directory: scratch courses for tests and benchmarks that must not
+touch the kit's own, and the instructor's course on a JupyterHub server (deploy/setup_server.py)."""
 import os
 import shutil
 from pathlib import Path

@@ -32,10 +32,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from course import build_environment, environment_is_current
 from course_tools.scratch import copy_course
 from deploy.settings import KIT_ROOT, SETTINGS_VARIABLE, SettingsError, load_settings
 
-REQUIREMENTS = KIT_ROOT / "requirements.txt"
 PROXY_PACKAGE = Path(__file__).with_name("proxy")
 STUDENT_SERVER_EXTENSIONS_OFF = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
 STUDENT_LAB_PLUGINS_OFF = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list",
@@ -108,9 +108,8 @@ def make_homes_private(settings):
 
 def install_environment(settings, python):
     """The course's packages in a virtual environment every user can run."""
-    env, stamp = settings.python_env, settings.python_env / ".requirements-sha256"
-    digest = _digest(REQUIREMENTS)
-    if stamp.exists() and stamp.read_text() == digest:
+    env = settings.python_env
+    if environment_is_current(env):
         say(f"environment {env} is up to date")
     else:
         interpreter = shutil.which(python)
@@ -121,13 +120,11 @@ def install_environment(settings, python):
         except SetupError as error:
             raise SetupError(f"the course's users cannot run {interpreter}; pass a --python they can run, "
                              f"such as /usr/bin/python3\n{error}") from None
-        say(f"installing {REQUIREMENTS.name} into {env} (a few minutes)")
-        _run([interpreter, "-m", "venv", "--clear", env])
-        _run([env / "bin" / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-              "--no-compile", "-r", REQUIREMENTS])
-        # users cannot write bytecode into it: compile it all now, on every core
-        _run([env / "bin" / "python", "-m", "compileall", "-q", "-j", "0", env / "lib"])
-        stamp.write_text(digest)
+        say(f"building {env} (a few minutes); users cannot write bytecode into it, so it is all compiled")
+        try:
+            build_environment(env, interpreter)
+        except subprocess.CalledProcessError as error:
+            raise SetupError(f"building {env} failed: {error} (its output is above)") from None
     run_as(settings, settings.instructor, [env / "bin" / "python", "-c", "import numpy, nbgrader, jupyterhub"],
            cwd="/")
 
@@ -188,11 +185,11 @@ def create_course_directory(settings):
         say(f"course directory {course} kept as it is")
     else:
         copy_course(course)
+        instructor = _account(settings.instructor)
+        for folder, folders, files in os.walk(course):
+            for name in [folder, *(os.path.join(folder, entry) for entry in folders + files)]:
+                os.chown(name, instructor.pw_uid, instructor.pw_gid, follow_symlinks=False)
         say(f"course directory {course} created")
-    instructor = _account(settings.instructor)
-    for folder, folders, files in os.walk(course):
-        for name in [folder, *(os.path.join(folder, entry) for entry in folders + files)]:
-            os.chown(name, instructor.pw_uid, instructor.pw_gid, follow_symlinks=False)
     os.chmod(course, 0o700)
 
 

@@ -84,8 +84,9 @@ def run_setup(settings_path):
 class Hub:
     """The running hub: its REST API with the test service's token, and each user's server."""
 
-    def __init__(self, settings, url, token, password, log_path):
-        self.settings, self.url, self.token, self.password, self.log_path = settings, url, token, password, log_path
+    def __init__(self, settings_path, url, token, password, log_path):
+        self.settings_path, self.settings = settings_path, load_settings(settings_path)
+        self.url, self.token, self.password, self.log_path = url, token, password, log_path
         self.http = requests.Session()
         self.http.headers["Authorization"] = f"token {token}"
 
@@ -232,8 +233,7 @@ def _hub_session():
                 stderr=subprocess.STDOUT, start_new_session=True,
                 env={**os.environ, "RNN_COURSE_SETTINGS": str(settings_path),
                      "PATH": f"{settings.python_env / 'bin'}:/usr/local/bin:/usr/bin:/bin"})
-        hub = Hub(settings, f"http://127.0.0.1:{port}", token, password, log_path)
-        hub.settings_path = settings_path
+        hub = Hub(settings_path, f"http://127.0.0.1:{port}", token, password, log_path)
         _wait_for_hub(hub, hub_process)
         yield hub, setup.stdout
     finally:
