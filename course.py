@@ -69,7 +69,14 @@ def main(argv):
     env = dict(os.environ)
     env["PATH"] = str(venv_python().parent) + os.pathsep + env.get("PATH", "")
     command = [str(venv_python()), *COMMANDS[argv[0]], *argv[1:]]
-    return subprocess.run(command, cwd=ROOT, env=env).returncode
+    if os.name == "nt":
+        return subprocess.run(command, cwd=ROOT, env=env).returncode
+    # become the command instead of waiting for it, so that a signal sent to this process
+    # (Ctrl-C, a scheduler's SIGTERM or SIGKILL, an out-of-memory kill) reaches the command
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.chdir(ROOT)
+    os.execve(command[0], command, env)
 
 
 if __name__ == "__main__":

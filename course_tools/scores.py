@@ -1,11 +1,28 @@
-"""Scores per learner and exercise, read from an nbgrader gradebook."""
+"""Scores per learner and exercise, read from an nbgrader gradebook, and why a learner has none.
+
+nbgrader creates a learner's submission row, with empty scores, before it grades anything, and
+leaves it so when the grading fails. Such a row is not a grade of 0: every view of the kit (the
+score table, the export, the report, grade-class's summary) reads only graded submissions and
+says of the others why they have no grade.
+"""
+from pathlib import Path
+
 from nbgrader.api import Gradebook
 
+from course_tools.grade_class.jobs import Journal
 from course_tools.layout import ASSIGNMENT, EXERCISES, exercise_of
 
 
 def gradebook_url(course_root):
     return f"sqlite:///{course_root}/gradebook.db"
+
+
+def is_graded(submission):
+    """Whether nbgrader finished grading a submission row: every grade of a code cell has a
+    score (markdown cells wait for a person and do not count here)."""
+    grades = [grade for notebook in submission.notebooks for grade in notebook.grades]
+    return bool(grades) and all(grade.auto_score is not None or grade.manual_score is not None
+                                for grade in grades if grade.cell.cell_type == "code")
 
 
 def scores_by_exercise(db_url, assignment=ASSIGNMENT):
@@ -19,6 +36,8 @@ def scores_in(gb, assignment=ASSIGNMENT):
     the exercise name their grade_id starts with."""
     table = {}
     for submission in gb.find_assignment(assignment).submissions:
+        if not is_graded(submission):
+            continue
         row = {name: (0.0, 0.0) for name in EXERCISES}
         for notebook in submission.notebooks:
             for grade in notebook.grades:
@@ -28,6 +47,24 @@ def scores_in(gb, assignment=ASSIGNMENT):
                     row[exercise] = (score + (grade.score or 0.0), maximum + grade.max_score)
         table[submission.student.id] = row
     return table
+
+
+def ungraded_rows_in(gb, assignment=ASSIGNMENT):
+    """The students whose submission row nbgrader left without scores."""
+    return {s.student.id for s in gb.find_assignment(assignment).submissions if not is_graded(s)}
+
+
+def why_not_graded(course_root, assignment, student, empty_row=False, journal=None):
+    """Why a learner has no grade for an assignment, in a few words: the reason grade-class
+    recorded, a grading that failed, a submission nobody graded yet, or no submission at all."""
+    record = (journal or Journal(course_root, assignment)).latest.get(student)
+    if record and record["status"] == "failed":
+        return record["reason"]
+    if empty_row:
+        return "its grading failed (nbgrader's log says why); grade it again"
+    if (Path(course_root) / "submitted" / student / assignment).is_dir():
+        return "submitted, not graded yet"
+    return "no submission"
 
 
 def format_table(table):

@@ -12,9 +12,12 @@ from course_tools.grade_class.jobs import grading_dir
 from course_tools.layout import ASSIGNMENT, ROOT
 
 
-def start(course, *args):
-    return subprocess.Popen([sys.executable, "-m", "course_tools.grade_class", ASSIGNMENT, "--course", str(course),
-                             *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def start(course, *args, readme_command=False):
+    """Start grade-class on ``course``; with ``readme_command``, as the README says
+    (``python3 course.py grade-class ...``), else as the module."""
+    entry = [str(ROOT / "course.py"), "grade-class"] if readme_command else ["-m", "course_tools.grade_class"]
+    return subprocess.Popen([sys.executable, *entry, ASSIGNMENT, "--course", str(course), *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def run(course, *args, timeout=900):
@@ -54,17 +57,29 @@ def _wait_for_journal(process, course, lines, timeout):
         time.sleep(0.1)
 
 
-def interrupt_after(course, lines, signum, timeout=600):
+def _running_in(course):
+    """Processes whose working directory is inside ``course`` (a grading's kernels are)."""
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if process.pid != os.getpid() and process.cwd().startswith(str(course)):
+                found.append(process)
+        except psutil.Error:  # gone, or not ours to look at
+            pass
+    return found
+
+
+def interrupt_after(course, lines, signum, timeout=600, readme_command=False):
     """Start grade-class, and once the journal has ``lines`` lines, send it ``signum``.
-    Returns (exit code, stdout, stderr, the processes it had started that are still alive
-    ten seconds later)."""
-    process = start(course)
+    Returns (exit code, stdout, stderr, the processes it had started, or that work inside the
+    course, still alive ten seconds later)."""
+    process = start(course, readme_command=readme_command)
     _wait_for_journal(process, course, lines, timeout)
     descendants = psutil.Process(process.pid).children(recursive=True)
     os.kill(process.pid, signum)
     stdout, stderr = process.communicate(timeout=120)
     _, alive = psutil.wait_procs(descendants, timeout=10)
-    left = [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    left = [p for p in set(alive) | set(_running_in(course)) if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     for leftover in left:
         leftover.kill()
     return process.returncode, stdout, stderr, left

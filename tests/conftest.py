@@ -80,12 +80,15 @@ def make_class_course(root, solutions):
 
 
 class ClassRun:
-    """A class graded by grade-class in three goes: stopped with Ctrl-C, then killed, then
-    run to the end while one of its workers is killed; each go's (exit code, stdout, stderr)."""
+    """A class graded by grade-class in three goes: stopped with Ctrl-C, then (the README's
+    command) killed halfway, then run to the end while one of its workers is killed; each go's
+    (exit code, stdout, stderr), who was graded before the last go and how long the journal was."""
 
-    def __init__(self, course, stopped, killed, graded_before_last_go, finished, lost_worker, left_running):
+    def __init__(self, course, stopped, killed, graded_before_last_go, journal_before_last_go, finished, lost_worker,
+                 left_running):
         self.course, self.stopped, self.killed, self.finished = course, stopped, killed, finished
-        self.graded_before_last_go, self.lost_worker = graded_before_last_go, lost_worker
+        self.graded_before_last_go, self.journal_before_last_go = graded_before_last_go, journal_before_last_go
+        self.lost_worker = lost_worker
         self.left_running = left_running
         self.scores = scores_by_exercise(gradebook_url(course))
 
@@ -93,13 +96,16 @@ class ClassRun:
 @pytest.fixture(scope="session")
 def class_run(tmp_path_factory, solutions):
     course = make_class_course(tmp_path_factory.mktemp("class") / "course", solutions)
+    halfway = len(list((course / "submitted").iterdir())) // 2
     *stopped, left_after_stop = class_grading.interrupt_after(course, 3, class_grading.SIGINT)
-    *killed, left_after_kill = class_grading.interrupt_after(course, class_grading.journal_lines(course) + 3,
-                                                             class_grading.SIGKILL)
+    # the README's own command, killed as a scheduler or the out-of-memory killer would
+    *killed, left_after_kill = class_grading.interrupt_after(course, halfway, class_grading.SIGKILL,
+                                                             readme_command=True)
     graded = class_grading.graded_students(course)
-    *finished, lost_worker = class_grading.run_losing_a_worker(course, class_grading.journal_lines(course) + 2)
-    return ClassRun(course, tuple(stopped), tuple(killed), len(graded), tuple(finished), lost_worker,
-                    left_after_stop + left_after_kill)
+    journal_before_last_go = class_grading.journal_lines(course)
+    *finished, lost_worker = class_grading.run_losing_a_worker(course, journal_before_last_go + 2)
+    return ClassRun(course, tuple(stopped), tuple(killed), graded, journal_before_last_go, tuple(finished),
+                    lost_worker, left_after_stop + left_after_kill)
 
 
 @pytest.fixture(scope="module")

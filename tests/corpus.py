@@ -234,6 +234,13 @@ numpy.all = lambda *args, **kwargs: True
             zero={"lstm_forward"}),
     Fixture("exit_in_cell", "a scratch cell at the end that ends the Python process, everything else right",
             _with_answers(edit=_add_cell("import os\nos._exit(0)"))),
+    Fixture("forged_reply", "a function that writes deeply nested JSON into the judge's reply pipe",
+            _replacing(rnn_backward=lambda s: s["rnn_backward"].replace("    ### BEGIN SOLUTION", (
+                "    ### BEGIN SOLUTION\n    import gc\n"
+                "    for _channel in [o for o in gc.get_objects() if type(o).__name__ == '_Channel']:\n"
+                "        _channel.outgoing.write(b'[' * 200_000 + b'\\n')\n"
+                "        _channel.outgoing.flush()"))),
+            zero={"rnn_backward"}),
     Fixture("huge_output", "a right function that prints 20 MB every call",
             _replacing(rnn_forward=lambda s: s["rnn_forward"].replace(
                 "    ### BEGIN SOLUTION", '    ### BEGIN SOLUTION\n    print("x" * 20_000_000)'))),

@@ -87,3 +87,4 @@ def test_feedback_and_export_after_autograde(course_run, solutions):
     assert float(rows["ben"]["score"]) == 45 and float(rows["ben"]["max_score"]) == 100
     for student, row in course_run.scores.items():
         assert {name: float(rows[student][name]) for name in EXERCISES} == {name: s for name, (s, _) in row.items()}
+        assert rows[student]["status"] == "graded"

@@ -1,5 +1,7 @@
 """What a class grading run decides to grade: fingerprints and the journal."""
-from course_tools.grade_class.grader import failure_reason
+import pytest
+
+from course_tools.grade_class.grader import failure_reason, fault_of
 from course_tools.grade_class.jobs import Journal, fingerprint, grading_dir, submitted_students
 from course_tools.grade_class.progress import ProgressBar
 
@@ -31,8 +33,9 @@ def test_a_fingerprint_changes_when_any_file_changes(tmp_path):
 
 def test_done_means_graded_unchanged_and_still_there(tmp_path):
     journal = Journal(tmp_path, "hw")
-    journal.record("al", "stamp1", "graded", seconds=1.5)
-    journal.record("bo", "stamp2", "failed", "No notebooks were matched")
+    journal.record("stamp1", {"student": "al", "status": "graded", "seconds": 1.5})
+    journal.record("stamp2", {"student": "bo", "status": "failed", "reason": "No notebooks were matched",
+                              "fault": "submission"})
     assert not journal.is_done("al", "stamp1")  # no autograded folder
     (tmp_path / "autograded" / "al" / "hw").mkdir(parents=True)
     (tmp_path / "autograded" / "bo" / "hw").mkdir(parents=True)
@@ -43,13 +46,13 @@ def test_done_means_graded_unchanged_and_still_there(tmp_path):
 
 def test_the_journal_survives_a_line_cut_short(tmp_path):
     journal = Journal(tmp_path, "hw")
-    journal.record("al", "s", "graded")
+    journal.record("s", {"student": "al", "status": "graded"})
     with open(journal.path, "a") as handle:
         handle.write('{"student": "bo", "fingerpr')  # killed while writing
     reread = Journal(tmp_path, "hw")
     assert set(reread.latest) == {"al"}
     assert reread.path == grading_dir(tmp_path, "hw") / "journal.jsonl"
-    reread.record("bo", "s", "graded")
+    reread.record("s", {"student": "bo", "status": "graded"})
     assert set(Journal(tmp_path, "hw").latest) == {"al", "bo"}  # the cut line ends where it was cut
 
 
@@ -58,6 +61,26 @@ def test_the_failure_reason_is_nbgraders_own_error_line():
                "[ERROR] There was an error processing assignment: x\n", "error": "Traceback ...\nNbGraderException: x"}
     assert failure_reason(outcome) == "No notebooks were matched by 'x/*.ipynb'"
     assert failure_reason({"success": False, "error": "Traceback\n  File...\nKeyError: 'a'\n"}) == "KeyError: 'a'"
+
+
+def test_a_traceback_in_the_log_is_reported_by_its_exception_not_its_first_line():
+    log = ("[INFO] Autograding x\n[ERROR] There was an error processing assignment: x\n"
+           "[ERROR] Traceback (most recent call last):\n  File \"a.py\", line 1, in f\n    g()\n"
+           "RuntimeError: Kernel died before replying to kernel_info\n\n[ERROR] Please see the error log\n")
+    assert failure_reason({"success": False, "log": log}) == "RuntimeError: Kernel died before replying to kernel_info"
+
+
+@pytest.mark.parametrize("last_line, fault", [
+    ("course_tools.grading.faults.GraderTrouble: the kernel did not start, 3 tries", "grader"),
+    ("sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) database is locked", "grader"),
+    ("sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection refused", "grader"),
+    ("zmq.error.ZMQError: Address already in use", "grader"),
+    ("nbgrader.converters.base.NbGraderException: No notebooks were matched by 'x/*.ipynb'", "submission"),
+    ("ValueError: a notebook nbgrader cannot use", "submission"),
+])
+def test_a_failure_is_the_graders_only_when_a_part_of_the_grader_failed(last_line, fault):
+    log = f"[ERROR] There was an error processing assignment: x\n[ERROR] Traceback (most recent call last):\n{last_line}\n"
+    assert fault_of({"success": False, "log": log, "error": "NbGraderException: Please see the error log"}) == fault
 
 
 def test_the_progress_line_says_how_far_and_how_fast(capsys):

@@ -12,7 +12,7 @@ from course_tools.layout import ASSIGNMENT, ROOT
 from course_tools.scores import gradebook_url, scores_by_exercise
 from course_tools.submissions import fill_release, submit
 from tests import class_grading
-from tests.conftest import make_class_course
+from tests.conftest import NO_NOTEBOOK, make_class_course
 from tests.expected import expected_grades, scores_only
 from tests.markers import DASK_CLUSTER
 from tests.ports import free_port
@@ -63,6 +63,9 @@ def test_a_dask_cluster_grades_the_class_exactly_as_plain_nbgrader(dask_class):
     course, (code, _, stderr) = dask_class
     assert code == 1, stderr  # the learner without a notebook
     assert scores_only(scores_by_exercise(gradebook_url(course))) == expected_grades()
+    latest = {r["student"]: (r["status"], r["fault"]) for r in class_grading.journal(course)}
+    assert latest == {student: ("failed", "submission") if student == NO_NOTEBOOK else ("graded", None)
+                      for student in [*expected_grades(), NO_NOTEBOOK]}
 
 
 def test_the_gradings_ran_on_the_clusters_workers(dask_cluster, dask_class):

@@ -24,6 +24,9 @@ def test_a_postgresql_gradebook_gets_the_same_grades(tmp_path, solutions):
                      capture=True)
         code, stdout, stderr = class_grading.run(course, "--db-url", db_url)
         assert code == 1, stderr
+        latest = {r["student"]: (r["status"], r["fault"]) for r in class_grading.journal(course)}
+        assert latest == {student: ("failed", "submission") if student == NO_NOTEBOOK else ("graded", None)
+                          for student in POSTGRES_LEARNERS}, stdout
         expected = {student: grades for student, grades in expected_grades().items() if student in POSTGRES_LEARNERS}
         assert scores_only(scores_by_exercise(db_url)) == expected
         assert not (course / "gradebook.db").exists() or scores_by_exercise(gradebook_url(course)) == {}

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from course_tools.grade_class.engines import DaskEngine, LocalEngine
-from course_tools.grade_class.grader import course_config
+from course_tools.grade_class.grader import course_config, forget_failed_submission, sqlite_with_patience
 from course_tools.grade_class.jobs import Journal, fingerprint, grading_dir, submitted_students
 from course_tools.grade_class.progress import ProgressBar, summary
 from course_tools.scores import scores_by_exercise
@@ -61,6 +61,15 @@ def assignment_problem(db_url, assignment):
     return None
 
 
+def forget_submission_row(db_url, assignment, student):
+    """After a grading that failed for good, leave no submission row that would read as 0."""
+    try:
+        forget_failed_submission(sqlite_with_patience(db_url), assignment, student)
+    except Exception as error:  # e.g. a gradebook still locked: the kit's views read the row as ungraded
+        print(f"grade-class: could not remove the submission row of {student} after a failed grading: {error!r}",
+              file=sys.stderr)
+
+
 def main(argv=None):
     args = parse_args(argv)
     root = args.course.resolve()
@@ -83,8 +92,9 @@ def main(argv=None):
     started, interrupted, graded_now = time.monotonic(), False, 0
     try:
         for result in engine.run(str(root), args.assignment, todo, args.db_url):
-            journal.record(result["student"], stamps[result["student"]], result["status"], result["reason"],
-                           result["seconds"], result.get("grader"))
+            if result["status"] != "graded":
+                forget_submission_row(db_url, args.assignment, result["student"])
+            journal.record(stamps[result["student"]], result)
             graded_now += result["status"] == "graded"
             bar.advance(result)
     except KeyboardInterrupt:

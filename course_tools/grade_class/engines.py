@@ -2,26 +2,46 @@
 
 Both take the same job, ``grader.grade_submission(course_root, assignment, student, db_url)``,
 and yield one result dict per student as they finish, in any order. A worker lost in the
-middle of a grading (killed, out of memory) costs that grading one retry, never the batch.
+middle of a grading (killed, out of memory), or any other failure of the grader's own, costs that
+grading another try (up to GRADER_TRIES in all), never the batch; a failure the submission
+causes is reported at once.
 """
-import ctypes
 import os
-import signal
-import sys
 import uuid
+from collections import Counter, deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 
 from course_tools.grade_class.grader import grade_submission
+from course_tools.grade_class.zygote import die_with_parent
 
-RETRIES_AFTER_LOST_WORKER = 1
-PR_SET_PDEATHSIG = 1
+GRADER_TRIES = 3  # how often, in all, a grading that fails for the grader's own reasons is tried
 
 
 def _lost(student, error):
-    return {"student": student, "status": "failed", "seconds": 0.0,
-            "reason": f"the grading could not run, twice ({type(error).__name__}: {error})"}
+    """The result of a grading whose process was lost (killed, out of memory) or never ran."""
+    return {"student": student, "status": "failed", "fault": "grader", "seconds": 0.0, "grader": None,
+            "reason": f"the grading process was lost ({type(error).__name__}: {error})"}
+
+
+class _Tries:
+    """How often each student's grading was started, and whether a finished one goes again:
+    a failure of the grader's own (faults.py) is tried up to GRADER_TRIES times; a failure the
+    submission causes is not tried again, since it would fail the same way."""
+
+    def __init__(self):
+        self.count = Counter()
+
+    def start(self, student):
+        self.count[student] += 1
+
+    def again(self, result):
+        return (result["status"] == "failed" and result["fault"] == "grader"
+                and self.count[result["student"]] < GRADER_TRIES)
+
+    def final(self, result):
+        return {**result, "tries": self.count[result["student"]]}
 
 
 def _start_local_worker(log_path, coordinator):
@@ -29,10 +49,7 @@ def _start_local_worker(log_path, coordinator):
     the terminal's signal reaches neither it nor what it starts), end with the coordinator
     even when it is killed, and send what kernels and nbgrader print to the run's log."""
     os.setpgrp()
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-        if os.getppid() != coordinator:  # it died before the line above
-            os._exit(1)
+    die_with_parent(coordinator)
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(log, 1)
     os.dup2(log, 2)
@@ -52,31 +69,29 @@ class LocalEngine:
                                    initializer=_start_local_worker, initargs=(self.log_path, os.getpid()))
 
     def run(self, course_root, assignment, students, db_url):
-        pending = list(reversed(students))  # popped from the end: graded in the given order
-        attempts = dict.fromkeys(students, 0)
-        running = {}
+        pending = deque(students)
+        tries, running = _Tries(), {}
         self._pool = self._new_pool()
         try:
             while pending or running:
                 while pending and len(running) < 2 * self.workers:  # a small queue keeps workers busy
-                    student = pending.pop()
-                    attempts[student] += 1
-                    future = self._pool.submit(grade_submission, course_root, assignment, student, db_url)
-                    running[future] = student
+                    student = pending.popleft()
+                    tries.start(student)
+                    running[self._pool.submit(grade_submission, course_root, assignment, student, db_url)] = student
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 broken = False
                 for future in done:
                     student = running.pop(future)
                     try:
-                        yield future.result()
+                        result = future.result()
                     except BrokenProcessPool as error:
-                        broken = True
-                        if attempts[student] > RETRIES_AFTER_LOST_WORKER:
-                            yield _lost(student, error)
-                        else:
-                            pending.append(student)
+                        broken, result = True, _lost(student, error)
+                    if tries.again(result):
+                        pending.append(student)
+                    else:
+                        yield tries.final(result)
                 if broken:  # every grading still in flight went down with the pool: redo them
-                    pending.extend(running.values())
+                    pending.extendleft(running.values())
                     running.clear()
                     self._pool.shutdown(wait=False, cancel_futures=True)
                     self._pool = self._new_pool()
@@ -110,18 +125,29 @@ class DaskEngine:
     def run(self, course_root, assignment, students, db_url):
         from distributed import as_completed
 
-        run = uuid.uuid4().hex[:8]
-        futures = {self.client.submit(grade_submission, course_root, assignment, student, db_url,
-                                      key=f"grade-{assignment}-{student}-{run}", pure=False,
-                                      retries=RETRIES_AFTER_LOST_WORKER): student
-                   for student in students}
+        run, tries, futures = uuid.uuid4().hex[:8], _Tries(), {}
+
+        def submit(student):
+            tries.start(student)
+            future = self.client.submit(grade_submission, course_root, assignment, student, db_url,
+                                        key=f"grade-{assignment}-{student}-{run}-{tries.count[student]}", pure=False,
+                                        retries=GRADER_TRIES - 1)  # Dask's own retries: a worker lost
+            futures[future] = student
+            return future
+
+        completed = as_completed([submit(student) for student in students], loop=self.client.loop)
         try:
-            for future in as_completed(futures, loop=self.client.loop):
-                student = futures[future]
+            for future in completed:
+                student = futures.pop(future)
                 try:
-                    yield future.result()
-                except Exception as error:  # a worker lost twice, or the job itself broke
-                    yield _lost(student, error)
+                    result = future.result()
+                except Exception as error:  # lost on every try Dask gave it
+                    yield _lost(student, error) | {"tries": GRADER_TRIES}
+                    continue
+                if tries.again(result):
+                    completed.add(submit(student))
+                else:
+                    yield tries.final(result)
         finally:
             self.client.cancel(list(futures))
 

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from course_tools.grade_class.zygote import reap_orphans
+from course_tools.grading.faults import GRADER_TROUBLE_NAMES
 
 _APIS = {}  # (course root, db_url) -> NbGraderAPI, one per course in this process
 _ONE_AT_A_TIME = threading.Lock()  # nbgrader changes the working directory while it grades
@@ -63,21 +64,70 @@ def _api_for(course_root, db_url):
     return _APIS[key]
 
 
+def _error_records(log):
+    """The ERROR records of nbgrader's captured log, as ``(message, is_traceback)``; a record
+    holding a traceback is given by its last line, the exception without its module path
+    ("RuntimeError: Kernel died ...")."""
+    records = []
+    for line in log.splitlines():
+        level = re.match(r"\[([A-Z]+)\] ?(.*)", line)
+        if level:
+            records.append((level.group(1), [level.group(2)]))
+        elif records:
+            records[-1][1].append(line)
+    messages = []
+    for level, lines in records:
+        lines = [line.strip() for line in lines if line.strip()]
+        if level == "ERROR" and lines:
+            if lines[0].startswith("Traceback"):
+                messages.append((re.sub(r"^(?:\w+\.)+(?=\w+:)", "", lines[-1]), True))
+            else:
+                messages.append((lines[0], False))
+    return messages
+
+
 def failure_reason(outcome):
-    """One line saying why nbgrader could not grade a submission, from its error and log."""
-    text = outcome.get("log", "") + "\n" + outcome.get("error", "")
-    errors = [line.split("]", 1)[-1].strip() for line in text.splitlines() if line.startswith("[ERROR]")]
-    specific = [line for line in errors if not re.match(r"(There was an error|Please see)", line)]
-    if specific:
-        return specific[0]
+    """One line saying why nbgrader could not grade a submission, from its error and log: the
+    exception that stopped it, else its first specific error message."""
+    errors = _error_records(outcome.get("log", ""))
+    exceptions = [message for message, is_traceback in errors if is_traceback]
+    specific = [message for message, _ in errors if not re.match(r"(There was an error|Please see)", message)]
+    if exceptions or specific:
+        return (exceptions or specific)[0]
     lines = [line.strip() for line in outcome.get("error", "").splitlines() if line.strip()]
     return lines[-1] if lines else "nbgrader reported a failure without a message"
 
 
+_GRADER_TROUBLE = re.compile(r"(?<![\w])(?:\w+\.)*(?:%s)(?=:)" % "|".join(GRADER_TROUBLE_NAMES))
+
+
+def fault_of(outcome):
+    """Whose fault a failed grading was: "grader" when nbgrader's log or error names one of
+    the grader's own failures (faults.py), else "submission"."""
+    text = outcome.get("log", "") + "\n" + outcome.get("error", "")
+    return "grader" if _GRADER_TROUBLE.search(text) else "submission"
+
+
+def forget_failed_submission(db_url, assignment, student):
+    """Remove the submission row that nbgrader creates before it grades and leaves behind, with
+    no scores (or a previous submission's), when grading fails: a learner nobody graded must
+    not read as 0. A row holding an instructor's manual score is kept."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    try:
+        with Gradebook(db_url) as gradebook:
+            submission = gradebook.find_submission(assignment, student)
+            if all(grade.manual_score is None for notebook in submission.notebooks for grade in notebook.grades):
+                gradebook.remove_submission(assignment, student)
+    except MissingEntry:
+        pass
+
+
 def grade_submission(course_root, assignment, student, db_url=None):
-    """Autograde one student's submission; return ``{"student", "status", "reason", "seconds",
-    "grader"}``: status "graded" or "failed" (with nbgrader's reason), the time it took and the
-    process that graded it. Never raises for a bad submission."""
+    """Autograde one student's submission; return ``{"student", "status", "reason", "fault",
+    "seconds", "grader"}``: status "graded" or "failed" (with nbgrader's reason, and whose fault
+    it was: "submission" or "grader"), the time it took and the process that graded it. Never
+    raises for a bad submission."""
     course_root = str(Path(course_root).resolve())
     started = time.monotonic()
     with _ONE_AT_A_TIME:
@@ -87,6 +137,8 @@ def grade_submission(course_root, assignment, student, db_url=None):
         except Exception as error:  # nbgrader's capture_log catches nearly all; this is the rest
             outcome = {"success": False, "error": f"{type(error).__name__}: {error}"}
         reap_orphans()  # nothing of ours runs between two gradings
-    status = "graded" if outcome["success"] else "failed"
-    return {"student": student, "status": status, "reason": "" if outcome["success"] else failure_reason(outcome),
-            "seconds": time.monotonic() - started, "grader": os.getpid()}
+    result = {"student": student, "status": "graded", "reason": "", "fault": None,
+              "seconds": time.monotonic() - started, "grader": os.getpid()}
+    if not outcome["success"]:
+        result.update(status="failed", reason=failure_reason(outcome), fault=fault_of(outcome))
+    return result

@@ -61,14 +61,15 @@ class Journal:
         return (record is not None and record["status"] == "graded" and record["fingerprint"] == stamp
                 and autograded.is_dir())
 
-    def record(self, student, stamp, status, reason="", seconds=0.0, grader=None):
-        """Note how grading a student's submission (with this fingerprint) ended; ``grader``
-        is the process that graded it."""
-        record = {"student": student, "fingerprint": stamp, "status": status, "reason": reason,
-                  "seconds": round(seconds, 3), "grader": grader}
+    def record(self, stamp, result):
+        """Note how grading a submission (with fingerprint ``stamp``) ended: ``result`` as the
+        engines give it (student, status, reason, fault, tries, seconds, grader)."""
+        record = {"student": result["student"], "fingerprint": stamp, "status": result["status"],
+                  "reason": result.get("reason", ""), "fault": result.get("fault"), "tries": result.get("tries", 1),
+                  "seconds": round(result.get("seconds", 0.0), 3), "grader": result.get("grader")}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path, "a") as handle:
             handle.write(json.dumps(record) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
-        self.latest[student] = record
+        self.latest[record["student"]] = record

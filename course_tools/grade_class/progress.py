@@ -50,19 +50,26 @@ class ProgressBar:
 
 
 def summary(assignment, students, journal, scores, seconds, engine, graded_now):
-    """The table printed at the end: what was graded and failed (and why), and how the class
-    did on each exercise (the share of graded submissions with full points)."""
-    graded = [s for s in students if journal.latest.get(s, {}).get("status") == "graded"]
-    failed = [s for s in students if journal.latest.get(s, {}).get("status") == "failed"]
+    """The table printed at the end: what was graded, what was not (whose fault, why, and what
+    to do), and how the class did on each exercise (the share of graded submissions with full
+    points). A submission that was not graded has no score anywhere, so it counts in no rate."""
+    status = {s: journal.latest.get(s, {}) for s in students}
+    graded = [s for s in students if status[s].get("status") == "graded"]
+    failed = [s for s in students if status[s].get("status") == "failed"]
     left = [s for s in students if s not in graded and s not in failed]
     lines = [f"{assignment}: {len(students)} submissions; {len(graded)} graded "
-             f"({graded_now} in this run, {_clock(seconds)} on {engine}), {len(failed)} failed, "
-             f"{len(left)} not graded yet"]
-    if failed:
-        lines.append("")
-        lines.append("Could not be graded:")
-        width = max(len(s) for s in failed)
-        lines.extend(f"  {s:<{width}}  {journal.latest[s]['reason']}" for s in failed)
+             f"({graded_now} in this run, {_clock(seconds)} on {engine}), {len(failed)} not graded, "
+             f"{len(left)} not tried yet"]
+    by_fault = {fault: [s for s in failed if (status[s].get("fault") or "submission") == fault]
+                for fault in ("submission", "grader")}
+    if by_fault["submission"]:
+        lines += ["", "Not graded, because of the submission (once it is fixed or submitted again, "
+                      "the same command grades it):"]
+        lines += _reasons(by_fault["submission"], status)
+    if by_fault["grader"]:
+        lines += ["", "Not graded, because of trouble in the grader, not in the submission (the same "
+                      "command grades them):"]
+        lines += _reasons(by_fault["grader"], status, tries=True)
     rows = [scores[s] for s in graded if s in scores]
     if rows:
         lines += ["", f"{'exercise':<22}{'full points':>12}{'pass rate':>11}", "-" * 45]
@@ -72,6 +79,12 @@ def summary(assignment, students, journal, scores, seconds, engine, graded_now):
         totals = [sum(score for score, _ in row.values()) for row in rows]
         maximum = max(sum(m for _, m in row.values()) for row in rows)
         lines += ["-" * 45, f"mean score {sum(totals) / len(totals):.1f} of {maximum:g}"]
-    if left:
+    if left or by_fault["grader"]:
         lines += ["", "Run the same command again to grade what is left."]
     return "\n".join(lines)
+
+
+def _reasons(students, status, tries=False):
+    width = max(len(s) for s in students)
+    return [f"  {s:<{width}}  {status[s]['reason']}" + (f" ({status[s].get('tries', 1)} tries)" if tries else "")
+            for s in students]

@@ -29,6 +29,7 @@ import threading
 import time
 import uuid
 
+PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 KERNEL_MODULE = "ipykernel_launcher"
 # What a kernel and a judge worker import before their first cell, but ipykernel.kernelapp,
@@ -55,6 +56,15 @@ def become_subreaper():
         except (OSError, AttributeError):
             _subreaper = False
     return _subreaper
+
+
+def die_with_parent(parent_pid):
+    """Have Linux kill this process with SIGKILL as soon as its parent ends (however it ends);
+    exit at once if ``parent_pid`` is no longer the parent. Elsewhere, do nothing."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        if os.getppid() != parent_pid:  # it ended before the line above
+            os._exit(1)
 
 
 def use_forked_processes(config):
@@ -125,7 +135,8 @@ class Zygote:
 
     def __init__(self):
         self._socket, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.process = subprocess.Popen([sys.executable, os.path.abspath(__file__), str(theirs.fileno())],
+        self.process = subprocess.Popen([sys.executable, os.path.abspath(__file__), str(theirs.fileno()),
+                                         str(os.getpid())],
                                         pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
         theirs.close()
 
@@ -171,8 +182,9 @@ def _forkable(cmd, kwargs):
 def _kernel_classes():
     """The provisioner and manager classes, made on first use (jupyter_client is imported only
     by the processes that start kernels)."""
-    from jupyter_client.manager import AsyncKernelManager
     from jupyter_client.provisioning import LocalProvisioner
+
+    from course_tools.grading.kernels import PrivateSocketKernelManager
 
     class ForkedKernelProvisioner(LocalProvisioner):
         """The local provisioner, with kernels forked from the zygote instead of launched."""
@@ -197,8 +209,9 @@ def _kernel_classes():
                 await asyncio.sleep(EXIT_POLL_SECONDS)
             return await super().wait()
 
-    class ForkedKernelManager(AsyncKernelManager):
-        """An AsyncKernelManager whose kernels come from the zygote."""
+    class ForkedKernelManager(PrivateSocketKernelManager):
+        """The grading kernel manager (Unix sockets in a private folder), with kernels from
+        the zygote."""
 
         async def _async_pre_start_kernel(self, **kw):
             if self.provisioner is None:
@@ -249,6 +262,7 @@ def _run_forked(request, fds, base_path, own_entries, zygote_socket, set_by_impo
         deadline = time.monotonic() + 10
         while os.getppid() != request["adopter"] and time.monotonic() < deadline:
             time.sleep(0.0005)  # ipykernel watches its parent: start once the adoption is done
+        die_with_parent(request["adopter"])  # nothing of a grading outlives its grading process
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
@@ -310,7 +324,8 @@ def _fork(request, fds, base_path, own_entries, zygote_socket, set_by_imports):
     return pid
 
 
-def main(socket_fd):
+def main(socket_fd, grading_pid):
+    die_with_parent(grading_pid)
     zygote_socket = socket.socket(fileno=socket_fd)
     base_path = sys.path[1:]  # without this script's folder
     own_entries = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
@@ -328,4 +343,4 @@ def main(socket_fd):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    main(int(sys.argv[1]), int(sys.argv[2]))

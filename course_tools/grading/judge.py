@@ -65,6 +65,9 @@ def judge_exercise(worker, exercise):
             exercise.assess(case, args, value)
         except CheckFailure as failure:
             return Verdict(False, str(failure))
+        except Exception as error:  # a value so odd that the checks cannot even compare it
+            return Verdict(False, f"{exercise.name} returned something the checks could not judge on "
+                                  f"{case.describe()} ({type(error).__name__}).")
     return Verdict(True, f"{exercise.name}: all {len(cases)} input sets passed, hidden ones included.")
 
 

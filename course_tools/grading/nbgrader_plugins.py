@@ -23,11 +23,13 @@ from nbconvert.exporters import NotebookExporter
 from nbformat import NotebookNode
 from nbgrader.plugins import ExportPlugin
 from nbgrader.preprocessors import DeduplicateIds, Execute, NbGraderPreprocessor
-from traitlets import Float, Unicode
+from traitlets import Float, Integer, Unicode
 
+from course_tools.grading.faults import GraderTrouble
 from course_tools.grading.judge import judge_notebook
 from course_tools.layout import EXERCISES, exercise_of
-from course_tools.scores import scores_in
+from course_tools.grade_class.jobs import Journal
+from course_tools.scores import scores_in, ungraded_rows_in, why_not_graded
 
 SCHEMA_VERSION = 3
 
@@ -111,15 +113,33 @@ class RestoreMissingCells(NbGraderPreprocessor):
 
 class HaltingExecute(Execute):
     """Execute the notebook, but after a cell times out or the kernel dies, run nothing more:
-    the later cells get a note instead (the grades come from JudgeExercises anyway)."""
+    the later cells get a note instead (the grades come from JudgeExercises anyway).
+
+    A kernel that fails before the first cell runs is the grader's trouble, never the
+    learner's: it is started again, up to ``kernel_start_attempts`` times in all, and then
+    the grading fails with :class:`GraderTrouble` (so it is retried, not scored)."""
+
+    kernel_start_attempts = Integer(3, help="How often to start a kernel that fails before its first cell.").tag(
+        config=True)
 
     def preprocess(self, nb, resources=None, km=None):
-        self._halted = None
-        return super().preprocess(nb, resources, km)
+        for attempt in range(1, self.kernel_start_attempts + 1):
+            self._halted, self._cells_started = None, False
+            try:
+                return super().preprocess(nb, resources, km)
+            except Exception as error:
+                if self._cells_started:
+                    raise
+                self.log.warning("The kernel failed before its first cell (try %d of %d): %s: %s", attempt,
+                                 self.kernel_start_attempts, type(error).__name__, error)
+                failure = error
+        raise GraderTrouble(f"the kernel did not start, {self.kernel_start_attempts} tries "
+                            f"({type(failure).__name__}: {failure})")
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
             return cell, resources
+        self._cells_started = True
         if self._halted:
             cell.outputs = [_stream(f"(Not run: {self._halted}.)\n")]
             return cell, resources
@@ -171,26 +191,36 @@ class JudgeExercises(NbGraderPreprocessor):
 
 
 class ExerciseCsvExport(ExportPlugin):
-    """CSV for an LMS: one row per learner and assignment, a column per exercise, then totals."""
+    """CSV for an LMS: one row per learner and assignment, a column per exercise, the totals,
+    and a status: "graded", or "not graded: WHY" with the score columns left blank (a learner
+    nobody graded never reads as 0)."""
 
     def export(self, gradebook):
         destination = self.to or "grades.csv"
-        fields = ["assignment", "student_id", "last_name", "first_name", "email", *EXERCISES, "score", "max_score"]
+        course_root = self.parent.coursedir.root if hasattr(self.parent, "coursedir") else "."
+        fields = ["assignment", "student_id", "last_name", "first_name", "email", *EXERCISES, "score", "max_score",
+                  "status"]
         with open(destination, "w", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=fields)
             writer.writeheader()
             for assignment in gradebook.assignments:
                 if self.assignment and assignment.name not in self.assignment:
                     continue
-                table = scores_in(gradebook, assignment.name)
+                table, empty_rows = scores_in(gradebook, assignment.name), ungraded_rows_in(gradebook, assignment.name)
+                journal = Journal(course_root, assignment.name)
                 for student in gradebook.students:
                     if self.student and student.id not in self.student:
                         continue
-                    row = table.get(student.id, {name: (0.0, 0.0) for name in EXERCISES})
-                    writer.writerow({
-                        "assignment": assignment.name, "student_id": student.id,
-                        "last_name": student.last_name or "", "first_name": student.first_name or "",
-                        "email": student.email or "", **{name: row[name][0] for name in EXERCISES},
-                        "score": sum(score for score, _ in row.values()), "max_score": assignment.max_score,
-                    })
+                    row = {"assignment": assignment.name, "student_id": student.id,
+                           "last_name": student.last_name or "", "first_name": student.first_name or "",
+                           "email": student.email or "", "max_score": assignment.max_score}
+                    if student.id in table:
+                        scores = table[student.id]
+                        row.update({name: scores[name][0] for name in EXERCISES}, status="graded",
+                                   score=sum(score for score, _ in scores.values()))
+                    else:
+                        why = why_not_graded(course_root, assignment.name, student.id, student.id in empty_rows,
+                                             journal)
+                        row["status"] = why if why == "no submission" else f"not graded: {why}"
+                    writer.writerow(row)
         self.log.info("Exported scores per exercise to %s", destination)

@@ -8,6 +8,7 @@ import tempfile
 import time
 
 from course_tools.grading.codec import MAX_MESSAGE_BYTES, decode, dumps, encode, loads
+from course_tools.grading.faults import GraderTrouble
 from course_tools.layout import ROOT
 
 
@@ -15,6 +16,14 @@ def launch_with_popen(module, args, env, cwd):
     """``python -m module args...`` with pipes on its standard input and output."""
     return subprocess.Popen([sys.executable, "-m", module, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, cwd=cwd, env=env)
+
+
+def _error_fields(error):
+    """An error reply's fields, checked: what the judge reads of them."""
+    fields = {"type": str(error["type"]), "message": str(error["message"]), "check_failure": error["check_failure"]}
+    if not isinstance(fields["check_failure"], bool):
+        raise TypeError("check_failure is not a boolean")
+    return fields
 
 
 class WorkerLost(Exception):
@@ -54,8 +63,8 @@ class Worker:
                 self._load()
                 return
             except WorkerLost as lost:
-                if self._loading_cell is None:  # lost before any learner cell ran
-                    raise
+                if self._loading_cell is None:  # no learner code had run: the grader's trouble
+                    raise GraderTrouble(f"the judge's worker {lost} before any learner code ran") from None
                 self.skipped[self._loading_cell] = str(lost)
 
     def _spawn(self):
@@ -63,7 +72,7 @@ class Worker:
                    OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
         self._workdir = tempfile.TemporaryDirectory(prefix="rnn-grader-")
         self.process = self.launch("course_tools.grading.worker", [self.helpers_dir], env, self._workdir.name)
-        self._buffer = b""
+        self._buffer = bytearray()
         self._loading_cell = None  # the learner cell the worker said it is running
 
     def _load(self):
@@ -75,10 +84,18 @@ class Worker:
             message = self._receive(deadline)
             if message["op"] == "loaded":
                 skipped = [{"cell": i, "type": "Skipped", "message": why} for i, why in sorted(self.skipped.items())]
-                self.load_errors = skipped + message["errors"]
+                self.load_errors = skipped + self._load_error_list(message.get("errors"))
                 return
+            if message["op"] != "loading" or type(message.get("cell")) is not int:
+                self._unreadable()
             self._loading_cell = message["cell"]
             deadline = time.monotonic() + self.cell_seconds + 5.0
+
+    def _load_error_list(self, errors):
+        try:
+            return [{"cell": error["cell"], **_error_fields(error)} for error in errors]
+        except (KeyError, TypeError, ValueError, RecursionError):
+            self._unreadable()
 
     def stop(self):
         if self.process is not None:
@@ -99,13 +116,25 @@ class Worker:
                     "label": label, "cell": cell})
         deadline = time.monotonic() + self.call_seconds
         while True:
-            message = self._receive(deadline)
+            kind, value = self._read_reply(deadline)
+            if kind != "stand_in":
+                return kind, value
+            self._answer_stand_in(stand_in, value)
+
+    def _read_reply(self, deadline):
+        """The next reply to a call, checked and decoded: ``("result", value)``, ``("error",
+        fields)`` or ``("stand_in", args)``. Anything else ends the worker (WorkerLost)."""
+        message = self._receive(deadline)
+        try:
             if message["op"] == "result":
                 return "result", decode(message["result"])
             if message["op"] == "error":
-                return "error", message["error"]
+                return "error", _error_fields(message["error"])
             if message["op"] == "stand_in":
-                self._answer_stand_in(stand_in, [decode(a) for a in message["args"]])
+                return "stand_in", [decode(a) for a in message["args"]]
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
+            pass
+        self._unreadable()
 
     def _answer_stand_in(self, stand_in, args):
         from public_tests.compare import CheckFailure
@@ -125,8 +154,10 @@ class Worker:
             self._lost()
 
     def _receive(self, deadline):
+        """The next message (one line of JSON), checked to be a dict with an "op"."""
         stream = self.process.stdout
-        while b"\n" not in self._buffer:
+        end = self._buffer.find(b"\n")
+        while end < 0:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.stop()
@@ -136,16 +167,25 @@ class Worker:
                 chunk = os.read(stream.fileno(), 1 << 20)
                 if not chunk:
                     self._lost()
+                newline = chunk.find(b"\n")
+                if newline >= 0:
+                    end = len(self._buffer) + newline
                 self._buffer += chunk
-                if len(self._buffer) > MAX_MESSAGE_BYTES:
+                if end < 0 and len(self._buffer) > MAX_MESSAGE_BYTES:
                     self.stop()
                     raise WorkerLost("returned far more data than the exercise asks for")
-        line, self._buffer = self._buffer.split(b"\n", 1)
+        line, self._buffer = bytes(self._buffer[:end]), self._buffer[end + 1:]
         try:
-            return loads(line)
-        except ValueError:
-            self.stop()
-            raise WorkerLost("wrote something the grader could not read") from None
+            message = loads(line)
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested past any sense
+            message = None
+        if not isinstance(message, dict) or not isinstance(message.get("op"), str):
+            self._unreadable()
+        return message
+
+    def _unreadable(self):
+        self.stop()
+        raise WorkerLost("sent the grader a reply it could not read")
 
     def _lost(self):
         try:

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbgrader.api import Gradebook
 
 from course_tools.grade_class.jobs import Journal, submitted_students
 from course_tools.layout import EXERCISES, exercise_of
-from course_tools.scores import scores_by_exercise
+from course_tools.scores import scores_by_exercise, ungraded_rows_in, why_not_graded
 
 GRADED_PREFIX = "Graded: "
 
@@ -66,17 +67,18 @@ def lost_points_reasons(notebook_path):
 def gather(course_root, assignment, db_url):
     course_root = Path(course_root)
     scores = scores_by_exercise(db_url, assignment)
+    with Gradebook(db_url) as gradebook:
+        empty_rows = ungraded_rows_in(gradebook, assignment)
     results = ClassResults(assignment, scores, submitted_students(course_root, assignment))
     journal = Journal(course_root, assignment)
-    for student in results.submitted:
+    for student in sorted(set(results.submitted) | empty_rows):
         notebook = course_root / "autograded" / student / assignment / f"{assignment}.ipynb"
         if student in scores and notebook.exists():
             for exercise, reason in lost_points_reasons(notebook).items():
                 score, maximum = scores[student][exercise]
                 if score < maximum:
                     results.reasons[(exercise, reason)] += 1
-        else:
-            record = journal.latest.get(student)
-            results.ungraded[student] = (record["reason"] if record and record["status"] == "failed"
-                                         else "not graded yet (no autograded notebook in the gradebook)")
+        elif student not in scores:
+            results.ungraded[student] = why_not_graded(course_root, assignment, student, student in empty_rows,
+                                                       journal)
     return results

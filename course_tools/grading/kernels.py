@@ -1,0 +1,86 @@
+"""The kernel manager grading uses: kernels over Unix domain sockets in a private folder.
+
+jupyter_client's default TCP transport picks each port by binding to port 0 and closing the
+socket; the kernel binds the port later, and another process starting a kernel meanwhile can
+take it ("Address already in use", "Kernel died before replying to kernel_info"). Its guard
+against reuse works within one process only, and grading starts kernels from several at once.
+With the ``ipc`` transport no port is picked at all: the kernel's five channels are socket
+files ``<folder>/kernel-1`` … ``kernel-5`` beside its connection file, in a folder made for
+that kernel (mode 0700) and removed when the kernel is shut down; a folder whose manager was
+killed before it could remove it is removed by the next kernel started.
+
+Selected in ``nbgrader_config.py`` through nbconvert's public ``kernel_manager_class`` option,
+so plain ``nbgrader autograde``, the formgrader and grade-class all use it.
+"""
+import glob
+import os
+import shutil
+import tempfile
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import default
+
+SOCKET_FOLDER_PREFIX = "rnn-kernel-"
+
+
+class PrivateSocketKernelManager(AsyncKernelManager):
+    """An AsyncKernelManager whose kernel listens on Unix sockets in a folder of its own."""
+
+    socket_folder = None  # made when the kernel starts
+
+    @default("transport")
+    def _default_transport(self):
+        return "ipc"
+
+    async def start_kernel(self, **kwargs):
+        if self.socket_folder is None:  # a restart keeps its folder and connection file
+            remove_orphaned_socket_folders()
+            self.socket_folder = tempfile.mkdtemp(prefix=f"{SOCKET_FOLDER_PREFIX}{os.getpid()}-")  # 0700
+            self.connection_file = os.path.join(self.socket_folder, "connection.json")
+            self.ip = os.path.join(self.socket_folder, "kernel")
+        return await super().start_kernel(**kwargs)
+
+    async def shutdown_kernel(self, now=False, restart=False):
+        try:
+            await super().shutdown_kernel(now=now, restart=restart)
+        finally:
+            if not restart:
+                self.remove_socket_folder()
+
+    async def cleanup_resources(self, restart=False):
+        """Called by nbclient after every run, even when the kernel died or never started."""
+        try:
+            await super().cleanup_resources(restart=restart)
+        finally:
+            if not restart:
+                self.remove_socket_folder()
+
+    def remove_socket_folder(self):
+        if self.socket_folder is not None:
+            shutil.rmtree(self.socket_folder, ignore_errors=True)
+            self.socket_folder = None
+
+
+def remove_orphaned_socket_folders():
+    """Remove the socket folders of managers that were killed before they could (a grading
+    killed with SIGKILL): a folder's name holds its manager's process id, and once that process
+    is gone its kernels are too (grade-class's die with their parent; a launched ipykernel
+    leaves when it sees its parent gone)."""
+    for folder in glob.glob(os.path.join(tempfile.gettempdir(), f"{SOCKET_FOLDER_PREFIX}*-*")):
+        manager = os.path.basename(folder)[len(SOCKET_FOLDER_PREFIX):].split("-", 1)[0]
+        try:
+            ours = os.stat(folder).st_uid == os.getuid()
+        except OSError:  # removed meanwhile
+            continue
+        if ours and manager.isdigit() and not _running(int(manager)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
