@@ -8,8 +8,9 @@
     python3 course.py report ASSIGNMENT [OPTIONS]
                                       write the instructor's HTML report of an assignment
 
-Both first create ``.venv/`` from the pinned ``requirements.txt`` (again whenever that file
-changes), then run inside it.
+Each first creates ``.venv/`` from the pinned ``requirements.txt`` (again whenever that file
+changes), then becomes the command inside it (exec, not a child it waits on), so that a signal
+sent to this process reaches the command itself.
 """
 import hashlib
 import os

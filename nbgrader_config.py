@@ -42,7 +42,7 @@ c.Autograde.autograde_preprocessors = [HaltingExecute, JudgeExercises, IgnorePat
 c.Execute.timeout = 5  # per cell of the feedback run; a right cell here takes milliseconds
 # kernels over Unix sockets in a private folder: no TCP port is picked, so parallel gradings
 # cannot take each other's ports (course_tools/grading/kernels.py)
-c.Execute.kernel_manager_class = "course_tools.grading.kernels.PrivateSocketKernelManager"
+c.HaltingExecute.kernel_manager = "course_tools.grading.kernels.PrivateSocketKernelManager"
 c.JudgeExercises.course_root = ROOT
 c.JudgeExercises.cell_seconds = 5  # per learner cell, when the grader loads the learner's code
 c.JudgeExercises.call_seconds = 5  # per call of a learner's function on one input set

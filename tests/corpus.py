@@ -26,6 +26,16 @@ class Fixture:
         return {name: 0 if name in self.zero else points[name] for name in EXERCISES}
 
 
+KERNEL_PROBE = "kernel_probe"  # its feedback says how the grading kernel was started
+
+
+def kernel_seen_by(autograded_notebook):
+    """What the kernel_probe learner's scratch cell printed in an autograded notebook."""
+    nb = nbformat.read(str(autograded_notebook), as_version=4)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    return json.loads(text.split("KERNEL ", 1)[1].splitlines()[0])
+
+
 def _cell(nb, grade_id):
     return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
@@ -241,6 +251,12 @@ numpy.all = lambda *args, **kwargs: True
                 "        _channel.outgoing.write(b'[' * 200_000 + b'\\n')\n"
                 "        _channel.outgoing.flush()"))),
             zero={"rnn_backward"}),
+    Fixture(KERNEL_PROBE, "everything right, and a scratch cell that prints how its kernel was started",
+            _with_answers(edit=_add_cell(
+                "import json, psutil\nfrom ipykernel.kernelapp import IPKernelApp\n"
+                "connection = json.load(open(IPKernelApp.instance().abs_connection_file))\n"
+                "print('KERNEL ' + json.dumps({'transport': connection['transport'],\n"
+                "                              'forked': 'zygote.py' in ' '.join(psutil.Process().cmdline())}))"))),
     Fixture("huge_output", "a right function that prints 20 MB every call",
             _replacing(rnn_forward=lambda s: s["rnn_forward"].replace(
                 "    ### BEGIN SOLUTION", '    ### BEGIN SOLUTION\n    print("x" * 20_000_000)'))),

@@ -10,6 +10,7 @@ from course_tools.nbgrader_cli import run_nbgrader
 from course_tools.scores import gradebook_url
 from tests import class_grading
 from tests.conftest import NO_NOTEBOOK
+from tests.corpus import KERNEL_PROBE, kernel_seen_by
 from tests.expected import expected_grades, scores_only
 from tests.markers import CLASS_GRADING
 
@@ -43,7 +44,7 @@ def test_each_learner_ends_graded_but_the_one_without_a_notebook(class_run):
     assert set(latest) == set(expected_grades()) | {NO_NOTEBOOK}
     for student, record in latest.items():
         if student == NO_NOTEBOOK:
-            assert (record["status"], record["fault"], record["tries"]) == ("failed", "submission", 1)
+            assert (record["status"], record["fault"]) == ("failed", "submission")
         else:
             assert (record["status"], record["fault"], record["reason"]) == ("graded", None, ""), record
 
@@ -87,6 +88,11 @@ def test_the_summary_gives_each_exercises_pass_rate(class_run):
         full = sum(1 for row in grades.values() if row[name] > 0)
         line = next(line for line in stdout.splitlines() if f" {name} " in line)
         assert f"{full}/{len(grades)}" in line, line
+
+
+def test_grade_class_runs_forked_kernels_over_unix_sockets(class_run):
+    notebook = class_run.course / "autograded" / KERNEL_PROBE / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert kernel_seen_by(notebook) == {"transport": "ipc", "forked": True}
 
 
 def test_feedback_is_generated_from_the_class_run(class_run):

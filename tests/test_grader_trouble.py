@@ -101,7 +101,7 @@ def test_a_learner_graded_by_nobody_has_no_grade_anywhere_until_graded(course, t
                             cwd=ROOT, capture_output=True, text=True)
     assert report.returncode == 0, report.stderr
     page = (course / "reports" / f"{ASSIGNMENT}.html").read_text()
-    assert "0 graded" in page or "2 without a grade" in page
+    assert "2 without a grade" in page
     assert page.count("the kernel did not start") == len(LEARNERS)
 
     # the trouble gone, the same command grades both, once each

@@ -7,7 +7,7 @@ from course_tools.layout import ASSIGNMENT, EXERCISES, RELEASE_DIR
 from course_tools.nbgrader_cli import run_nbgrader
 from course_tools.scores import gradebook_url, scores_by_exercise
 from tests.markers import GRADED_COURSE
-from tests.corpus import CORPUS
+from tests.corpus import CORPUS, KERNEL_PROBE, kernel_seen_by
 from tests.expected import POINTS, scores_only
 
 pytestmark = GRADED_COURSE
@@ -73,6 +73,11 @@ def test_unreadable_notebook_is_graded_zero_and_kept(course_run, student):
     assert "could not be read" in nb.cells[0].source
     submitted = course_run.root / "submitted" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     assert submitted.exists(), "the learner's file must be left as it was"
+
+
+def test_plain_autograde_runs_its_kernel_over_unix_sockets(course_run):
+    notebook = course_run.root / "autograded" / KERNEL_PROBE / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert kernel_seen_by(notebook) == {"transport": "ipc", "forked": False}
 
 
 def test_the_run_records_a_grade_for_every_submission(course_run):

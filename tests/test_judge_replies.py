@@ -65,3 +65,14 @@ def test_a_worker_that_fails_before_any_learner_code_is_the_graders_trouble(solu
             judge_exercise(worker, public_tests.EXERCISES["rnn_cell_forward"])
     finally:
         worker.stop()
+
+
+def test_a_cell_that_hangs_while_loading_costs_only_itself(solutions):
+    worker = Worker(SOURCE_DIR, setup_source(SOURCE_DIR), ["while True:\n    pass", solutions["rnn_cell_forward"]],
+                    cell_seconds=1, call_seconds=5)
+    try:
+        verdict = judge_exercise(worker, public_tests.EXERCISES["rnn_cell_forward"])
+    finally:
+        worker.stop()
+    assert verdict.passed, verdict.message  # defined after the hanging cell, and right
+    assert [error["type"] for error in worker.load_errors] == ["CellTimeout"]

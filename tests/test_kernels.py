@@ -2,7 +2,6 @@
 configuration selects the kit's kernel manager, no TCP port is picked, the folder is readable
 by its owner only and is gone once the kernel is (also when the kernel dies, and when its
 manager was killed: the next kernel started removes it)."""
-import glob
 import json
 import os
 import stat
@@ -17,6 +16,7 @@ from nbclient.exceptions import DeadKernelError
 from course_tools.grade_class.grader import course_config
 from course_tools.grade_class.zygote import ForkedKernelManager, become_subreaper
 from course_tools.grading.kernels import SOCKET_FOLDER_PREFIX, PrivateSocketKernelManager
+from course_tools.grading.nbgrader_plugins import HaltingExecute
 from course_tools.layout import ROOT
 
 # what the kernel sees of its own connection: the file, its folder and the sockets it listens on
@@ -44,9 +44,9 @@ def run(cells, tmp_path, manager):
     return nb
 
 
-def test_nbgraders_configuration_selects_the_private_socket_manager():
-    assert course_config(str(ROOT)).Execute.kernel_manager_class == \
-        "course_tools.grading.kernels.PrivateSocketKernelManager"
+def test_the_feedback_run_built_from_the_course_configuration_uses_the_private_socket_manager():
+    # nbgrader's Execute passes its own kernel manager as an argument; the kit's must win
+    assert HaltingExecute(config=course_config(str(ROOT))).kernel_manager_class is PrivateSocketKernelManager
     assert issubclass(ForkedKernelManager, PrivateSocketKernelManager)  # grade-class's forked kernels too
 
 
@@ -65,10 +65,18 @@ def test_a_kernel_listens_on_unix_sockets_in_a_private_folder_removed_after(tmp_
 
 @pytest.mark.parametrize("manager", MANAGERS, ids=lambda m: m.__name__)
 def test_the_folder_goes_with_a_kernel_that_dies(tmp_path, manager):
-    before = set(glob.glob(f"/tmp/{SOCKET_FOLDER_PREFIX}*"))
+    folders = []
+
+    class Recording(manager):
+        async def start_kernel(self, **kwargs):
+            result = await super().start_kernel(**kwargs)
+            folders.append(self.socket_folder)
+            return result
+
     with pytest.raises(DeadKernelError):
-        run(["import os; os._exit(3)"], tmp_path, manager)
-    assert set(glob.glob(f"/tmp/{SOCKET_FOLDER_PREFIX}*")) <= before
+        run(["import os; os._exit(3)"], tmp_path, Recording)
+    assert len(folders) == 1 and folders[0].startswith(tempfile.gettempdir())
+    assert not os.path.exists(folders[0])
 
 
 def test_the_next_kernel_removes_the_folder_of_a_killed_manager(tmp_path):

@@ -20,9 +20,10 @@ GRADER_TRIES = 3  # how often, in all, a grading that fails for the grader's own
 
 
 def _lost(student, error):
-    """The result of a grading whose process was lost (killed, out of memory) or never ran."""
+    """The result of a grading whose process was lost (killed, out of memory) or that raised
+    instead of returning a result."""
     return {"student": student, "status": "failed", "fault": "grader", "seconds": 0.0, "grader": None,
-            "reason": f"the grading process was lost ({type(error).__name__}: {error})"}
+            "reason": f"the grading process was lost or broke ({type(error).__name__}: {error})"}
 
 
 class _Tries:
@@ -131,7 +132,7 @@ class DaskEngine:
             tries.start(student)
             future = self.client.submit(grade_submission, course_root, assignment, student, db_url,
                                         key=f"grade-{assignment}-{student}-{run}-{tries.count[student]}", pure=False,
-                                        retries=GRADER_TRIES - 1)  # Dask's own retries: a worker lost
+                                        retries=GRADER_TRIES - 1)  # a task that raised, KilledWorker included
             futures[future] = student
             return future
 
@@ -141,8 +142,8 @@ class DaskEngine:
                 student = futures.pop(future)
                 try:
                     result = future.result()
-                except Exception as error:  # lost on every try Dask gave it
-                    yield _lost(student, error) | {"tries": GRADER_TRIES}
+                except Exception as error:  # raised on every try Dask gave it (a worker lost, ...)
+                    yield _lost(student, error) | {"tries": tries.count[student] + GRADER_TRIES - 1}
                     continue
                 if tries.again(result):
                     completed.add(submit(student))

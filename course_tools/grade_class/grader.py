@@ -102,22 +102,27 @@ _GRADER_TROUBLE = re.compile(r"(?<![\w])(?:\w+\.)*(?:%s)(?=:)" % "|".join(GRADER
 
 
 def fault_of(outcome):
-    """Whose fault a failed grading was: "grader" when nbgrader's log or error names one of
-    the grader's own failures (faults.py), else "submission"."""
-    text = outcome.get("log", "") + "\n" + outcome.get("error", "")
+    """Whose fault a failed grading was: "grader" when an error of nbgrader's log, or the error
+    that stopped it, names one of the grader's own failures (faults.py), else "submission"."""
+    errors = [message for message, _ in _error_records(outcome.get("log", ""))]
+    text = "\n".join(errors + [outcome.get("error", "")])
     return "grader" if _GRADER_TROUBLE.search(text) else "submission"
 
 
 def forget_failed_submission(db_url, assignment, student):
-    """Remove the submission row that nbgrader creates before it grades and leaves behind, with
-    no scores (or a previous submission's), when grading fails: a learner nobody graded must
-    not read as 0. A row holding an instructor's manual score is kept."""
+    """Remove the submission row that nbgrader creates before it grades and leaves behind with
+    empty scores when grading fails: a learner nobody graded must not read as 0. A row with the
+    scores of an earlier grading (a failed regrade) or an instructor's manual score is kept."""
     from nbgrader.api import Gradebook, MissingEntry
+
+    from course_tools.scores import is_graded
 
     try:
         with Gradebook(db_url) as gradebook:
             submission = gradebook.find_submission(assignment, student)
-            if all(grade.manual_score is None for notebook in submission.notebooks for grade in notebook.grades):
+            manual = any(grade.manual_score is not None for notebook in submission.notebooks
+                         for grade in notebook.grades)
+            if not manual and not is_graded(submission):
                 gradebook.remove_submission(assignment, student)
     except MissingEntry:
         pass

@@ -72,7 +72,7 @@ def use_forked_processes(config):
     if become_subreaper():
         from course_tools.grading.worker_pool import Worker
 
-        config.Execute.kernel_manager_class = f"{__name__}.ForkedKernelManager"
+        config.HaltingExecute.kernel_manager = f"{__name__}.ForkedKernelManager"
         Worker.launch = staticmethod(fork_module)
 
 

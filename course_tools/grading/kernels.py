@@ -9,8 +9,8 @@ files ``<folder>/kernel-1`` … ``kernel-5`` beside its connection file, in a fo
 that kernel (mode 0700) and removed when the kernel is shut down; a folder whose manager was
 killed before it could remove it is removed by the next kernel started.
 
-Selected in ``nbgrader_config.py`` through nbconvert's public ``kernel_manager_class`` option,
-so plain ``nbgrader autograde``, the formgrader and grade-class all use it.
+Selected in ``nbgrader_config.py`` (``HaltingExecute.kernel_manager``), so plain ``nbgrader
+autograde``, the formgrader and grade-class (whose forked kernels subclass it) all use it.
 """
 import glob
 import os
@@ -38,7 +38,11 @@ class PrivateSocketKernelManager(AsyncKernelManager):
             self.socket_folder = tempfile.mkdtemp(prefix=f"{SOCKET_FOLDER_PREFIX}{os.getpid()}-")  # 0700
             self.connection_file = os.path.join(self.socket_folder, "connection.json")
             self.ip = os.path.join(self.socket_folder, "kernel")
-        return await super().start_kernel(**kwargs)
+        try:
+            return await super().start_kernel(**kwargs)
+        except BaseException:  # nbclient cleans up after a kernel that started, not one that failed to
+            self.remove_socket_folder()
+            raise
 
     async def shutdown_kernel(self, now=False, restart=False):
         try:

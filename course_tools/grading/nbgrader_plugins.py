@@ -8,7 +8,9 @@ Wired in by ``nbgrader_config.py``:
   metadata of copies and of foreign metadata, instead of leaving the empty metadata that makes
   nbgrader stop the whole run; :class:`RestoreMissingCells` puts deleted locked cells back.
 - :class:`HaltingExecute` runs the notebook for the learner's feedback, but stops at the first
-  cell that times out or kills the kernel: one timeout, not one per later cell.
+  cell that times out or kills the kernel: one timeout, not one per later cell. Its kernel
+  talks over Unix sockets (``kernels.py``), and one that fails before its first cell is
+  started again.
 - :class:`JudgeExercises` grades every exercise apart from the kernel (``judge.py``), on the
   visible and hidden inputs, and makes each grade cell's outputs say so: an error with the
   reason when the exercise fails, no error and no stderr when it passes.
@@ -23,10 +25,12 @@ from nbconvert.exporters import NotebookExporter
 from nbformat import NotebookNode
 from nbgrader.plugins import ExportPlugin
 from nbgrader.preprocessors import DeduplicateIds, Execute, NbGraderPreprocessor
-from traitlets import Float, Integer, Unicode
+from jupyter_client.manager import KernelManager
+from traitlets import Float, Integer, Type, Unicode
 
 from course_tools.grading.faults import GraderTrouble
 from course_tools.grading.judge import judge_notebook
+from course_tools.grading.kernels import PrivateSocketKernelManager
 from course_tools.layout import EXERCISES, exercise_of
 from course_tools.grade_class.jobs import Journal
 from course_tools.scores import scores_in, ungraded_rows_in, why_not_graded
@@ -119,8 +123,15 @@ class HaltingExecute(Execute):
     learner's: it is started again, up to ``kernel_start_attempts`` times in all, and then
     the grading fails with :class:`GraderTrouble` (so it is retried, not scored)."""
 
-    kernel_start_attempts = Integer(3, help="How often to start a kernel that fails before its first cell.").tag(
-        config=True)
+    kernel_start_attempts = Integer(3, min=1, help="How often to start a kernel that fails before its first "
+                                                   "cell.").tag(config=True)
+    kernel_manager = Type(PrivateSocketKernelManager, klass=KernelManager, help=(
+        "The kernel manager of the feedback run. nbgrader's Execute passes its own as an argument, "
+        "which wins over a configured kernel_manager_class; this option is applied after it.")).tag(config=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.kernel_manager_class = self.kernel_manager
 
     def preprocess(self, nb, resources=None, km=None):
         for attempt in range(1, self.kernel_start_attempts + 1):

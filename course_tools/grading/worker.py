@@ -81,7 +81,7 @@ def _load(channel, request, namespace):
         try:
             _run_cell(source, namespace, request["cell_seconds"])
         except CellTimeout:
-            errors.append({"cell": index, "type": "CellTimeout",
+            errors.append({"cell": index, "type": "CellTimeout", "check_failure": False,
                            "message": f"did not finish within {request['cell_seconds']} s"})
         except BaseException as error:  # a learner cell may raise anything, SystemExit included
             errors.append({"cell": index, **_describe(error)})

@@ -20,7 +20,8 @@ def launch_with_popen(module, args, env, cwd):
 
 def _error_fields(error):
     """An error reply's fields, checked: what the judge reads of them."""
-    fields = {"type": str(error["type"]), "message": str(error["message"]), "check_failure": error["check_failure"]}
+    fields = {"type": str(error["type"]), "message": str(error["message"]),
+              "check_failure": error.get("check_failure", False)}
     if not isinstance(fields["check_failure"], bool):
         raise TypeError("check_failure is not a boolean")
     return fields
