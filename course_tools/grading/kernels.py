@@ -85,6 +85,6 @@ def _running(pid):
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # another user's process
-        return True
+    except PermissionError:  # running, as another user
+        pass
     return True
