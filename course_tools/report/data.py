@@ -10,7 +10,7 @@ from nbgrader.api import Gradebook
 
 from course_tools.grade_class.jobs import Journal, submitted_students
 from course_tools.layout import EXERCISES, exercise_of
-from course_tools.scores import scores_by_exercise, ungraded_rows_in, why_not_graded
+from course_tools.scores import scores_in, ungraded_rows_in, why_not_graded
 
 GRADED_PREFIX = "Graded: "
 
@@ -66,9 +66,8 @@ def lost_points_reasons(notebook_path):
 
 def gather(course_root, assignment, db_url):
     course_root = Path(course_root)
-    scores = scores_by_exercise(db_url, assignment)
-    with Gradebook(db_url) as gradebook:
-        empty_rows = ungraded_rows_in(gradebook, assignment)
+    with Gradebook(db_url) as gradebook:  # one connection for the scores and the empty rows
+        scores, empty_rows = scores_in(gradebook, assignment), ungraded_rows_in(gradebook, assignment)
     results = ClassResults(assignment, scores, submitted_students(course_root, assignment))
     journal = Journal(course_root, assignment)
     for student in sorted(set(results.submitted) | empty_rows):
