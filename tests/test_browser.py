@@ -13,6 +13,7 @@ import time
 import urllib.request
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from course_tools.layout import ASSIGNMENT, EXERCISES, RELEASE_DIR, ROOT, SOURCE_DIR
 from course_tools.scratch import IGNORE
@@ -73,8 +74,14 @@ def open_notebook(browser, url, token, path, ui="lab"):
     page.goto(f"{url}/{route}token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_function("document.querySelector('.jp-Notebook').textContent.length > 1000", timeout=60_000)
-    # the kernel is ready when the toolbar's status says idle
+    # the kernel is ready when the toolbar's status says idle; in JupyterLab that indicator says
+    # idle before the session has its kernel (seen: "No Kernel | Initializing" in the status bar
+    # meanwhile), and a cell run then is skipped without a word ("[ ]"), so wait for the status
+    # bar too
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    if ui == "lab":
+        page.wait_for_function("() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
+                               ".some(item => / \\| Idle$/.test(item.textContent))", timeout=60_000)
     return page
 
 
@@ -91,9 +98,27 @@ def run_every_cell(page):
             # done when its prompt shows an execution count: "[ ]" (not yet queued, on a busy
             # machine) and "[*]" (running) both mean wait
             prompt = cell.locator(".jp-InputPrompt")
-            page.wait_for_function("el => /\\[\\d+\\]/.test(el.textContent)", arg=prompt.element_handle(),
-                                   timeout=120_000)
+            try:
+                page.wait_for_function("el => /\\[\\d+\\]/.test(el.textContent)", arg=prompt.element_handle(),
+                                       timeout=120_000)
+            except PlaywrightTimeout:
+                raise AssertionError(_stalled(page, cells, index)) from None
     return cells
+
+
+def _stalled(page, cells, index):
+    """What the page shows when a cell never got its execution count: which cell, its prompt,
+    the active cell and the kernel's status, and a screenshot of it."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    cells.nth(index).scroll_into_view_if_needed()
+    shot = SCREENSHOTS / "stalled-cell.png"
+    page.screenshot(path=str(shot))
+    active = [i for i in range(cells.count()) if "jp-mod-active" in (cells.nth(i).get_attribute("class") or "")]
+    status = page.locator(".jp-Notebook-ExecutionIndicator").first.get_attribute("data-status")
+    return (f"cell {index} of {cells.count()} never got an execution count: prompt "
+            f"{cells.nth(index).locator('.jp-InputPrompt').inner_text()!r}, first line "
+            f"{cells.nth(index).locator('.jp-InputArea').inner_text().splitlines()[:1]}, active cells {active}, "
+            f"kernel {status}; screenshot {shot}")
 
 
 def output_of(cells, marker):
