@@ -17,8 +17,8 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 from course_tools.grading.nbgrader_plugins import (DropDuplicateIds, ExerciseCsvExport,  # noqa: E402
-                                                   HaltingExecute, JudgeExercises, RestoreMissingCells,
-                                                   TolerantNotebookExporter)
+                                                   HaltingExecute, JudgeExercises, PrepareGrading,
+                                                   RestoreMissingCells, TolerantNotebookExporter)
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
@@ -32,13 +32,15 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", ".DS_S
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 
 # Autograde: read broken files as empty work, survive copied cells, restore deleted graded
-# cells, stop the kernel run at the first hang, and judge every exercise apart.
+# cells, compute the hidden cases before any learner code runs, stop the kernel run at the
+# first hang, and judge every exercise apart.
 c.Autograde.exporter_class = TolerantNotebookExporter
 c.TolerantNotebookExporter.release_root = c.RestoreMissingCells.release_root = os.path.join(ROOT, "release")
 c.Autograde.sanitize_preprocessors = [ClearOutput, DropDuplicateIds, OverwriteKernelspec, OverwriteCells,
                                       RestoreMissingCells, CheckCellMetadata]
-c.Autograde.autograde_preprocessors = [HaltingExecute, JudgeExercises, IgnorePattern, ClearMetadataPreprocessor,
-                                       LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+c.Autograde.autograde_preprocessors = [PrepareGrading, HaltingExecute, JudgeExercises, IgnorePattern,
+                                       ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
+                                       CheckCellMetadata]
 c.Execute.timeout = 5  # per cell of the feedback run; a right cell here takes milliseconds
 # kernels over Unix sockets in a private folder: no TCP port is picked, so parallel gradings
 # cannot take each other's ports (course_tools/grading/kernels.py)
@@ -46,6 +48,20 @@ c.HaltingExecute.kernel_manager = "course_tools.grading.kernels.PrivateSocketKer
 c.JudgeExercises.course_root = ROOT
 c.JudgeExercises.cell_seconds = 5  # per learner cell, when the grader loads the learner's code
 c.JudgeExercises.call_seconds = 5  # per call of a learner's function on one input set
+
+# Confinement of learner code (course_tools/grading/sandbox.py): the kernel and the judge's
+# worker each run in a bubblewrap sandbox holding a copy of the one submission (helpers from
+# the release), with no network, as nobody, in a PID namespace of their own. Turning it off
+# (enabled = False) runs learner code with this account's files, gradebook and network.
+c.Confinement.enabled = True
+c.Confinement.release_root = os.path.join(ROOT, "release")
+# limits of each sandboxed process; a right solution needs a small part of each
+c.Confinement.memory_mb = 2048  # address space (a graded kernel uses about 1 GB of it)
+c.Confinement.cpu_seconds = 300
+c.Confinement.processes = 128  # processes and threads in one sandbox (a kernel has about 10)
+c.Confinement.file_size_mb = 64
+c.Confinement.open_files = 256
+c.Confinement.scratch_mb = 128  # each writable memory file system: the home, /tmp
 
 # Export: one column per exercise.
 c.ExportApp.plugin_class = ExerciseCsvExport

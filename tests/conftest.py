@@ -8,7 +8,9 @@ import pytest
 
 from course_tools.grade_samples import main as grade_samples_main
 from course_tools.grade_samples import submit_samples
-from course_tools.layout import ASSIGNMENT, EXERCISES
+from course_tools.grading.sandbox import Sandbox
+from course_tools.grading.worker_pool import WORKER_PACKAGE
+from course_tools.layout import ASSIGNMENT, EXERCISES, RELEASE_DIR
 from course_tools.nbgrader_cli import nbgrader_env, run_nbgrader
 from course_tools.reference import load_reference, solution_cells
 from course_tools.scratch import copy_course
@@ -17,6 +19,7 @@ from course_tools.submissions import fill_release, submit
 from tests import class_grading
 from tests.chromium import launch_chromium
 from tests.corpus import submit_corpus
+from tests.sandboxing import course_confinement
 from tests.mutants import first_mistake_of
 
 # Kernels started by the tests (nbclient, nbgrader) use this environment's Python.
@@ -106,6 +109,14 @@ def class_run(tmp_path_factory, solutions):
     *finished, lost_worker = class_grading.run_losing_a_worker(course, journal_before_last_go + 2)
     return ClassRun(course, tuple(stopped), tuple(killed), graded, journal_before_last_go, tuple(finished),
                     lost_worker, left_after_stop + left_after_kill)
+
+
+@pytest.fixture
+def release_sandbox():
+    """A grading sandbox (the course's confinement) holding a copy of the release, with the
+    judge's worker package: where a Worker runs a learner's code."""
+    with Sandbox(course_confinement(), RELEASE_DIR, tools=[WORKER_PACKAGE]) as sandbox:
+        yield sandbox
 
 
 @pytest.fixture(scope="module")

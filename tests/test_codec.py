@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from course_tools.grading.codec import decode, dumps, encode, loads
+from course_tools.sandboxed.codec import decode, dumps, encode, loads
 
 
 def roundtrip(value):

@@ -5,7 +5,7 @@ grader's trouble, not a zero. Real worker processes, no nbgrader."""
 import pytest
 
 import public_tests
-from course_tools.grading.codec import MAX_MESSAGE_BYTES
+from course_tools.sandboxed.codec import MAX_MESSAGE_BYTES
 from course_tools.grading.faults import GraderTrouble
 from course_tools.grading.judge import judge_exercise, setup_source
 from course_tools.grading.worker_pool import Worker
@@ -40,13 +40,13 @@ def forging_cell(solutions, payload):
     return solutions["rnn_cell_forward"].replace("    ### BEGIN SOLUTION", "    ### BEGIN SOLUTION\n    " + body)
 
 
-def new_worker(cells, setup=None):
-    return Worker(SOURCE_DIR, setup or setup_source(SOURCE_DIR), cells, cell_seconds=5, call_seconds=5)
+def new_worker(sandbox, cells, setup=None, cell_seconds=5):
+    return Worker(sandbox, setup or setup_source(SOURCE_DIR), cells, cell_seconds=cell_seconds, call_seconds=5)
 
 
 @pytest.mark.parametrize("kind", REPLIES)
-def test_an_unreadable_reply_costs_its_exercise_only(kind, solutions):
-    worker = new_worker([forging_cell(solutions, REPLIES[kind]), solutions["rnn_forward"]])
+def test_an_unreadable_reply_costs_its_exercise_only(kind, solutions, release_sandbox):
+    worker = new_worker(release_sandbox, [forging_cell(solutions, REPLIES[kind]), solutions["rnn_forward"]])
     try:
         forged = judge_exercise(worker, public_tests.EXERCISES["rnn_cell_forward"])
         after = judge_exercise(worker, public_tests.EXERCISES["rnn_forward"])
@@ -58,8 +58,8 @@ def test_an_unreadable_reply_costs_its_exercise_only(kind, solutions):
     assert after.passed, after.message  # the next exercise, in a fresh worker, is judged as usual
 
 
-def test_a_worker_that_fails_before_any_learner_code_is_the_graders_trouble(solutions):
-    worker = new_worker([solutions["rnn_cell_forward"]], setup="import os\nos._exit(7)")
+def test_a_worker_that_fails_before_any_learner_code_is_the_graders_trouble(solutions, release_sandbox):
+    worker = new_worker(release_sandbox, [solutions["rnn_cell_forward"]], setup="import os\nos._exit(7)")
     try:
         with pytest.raises(GraderTrouble, match="before any learner code ran"):
             judge_exercise(worker, public_tests.EXERCISES["rnn_cell_forward"])
@@ -67,9 +67,8 @@ def test_a_worker_that_fails_before_any_learner_code_is_the_graders_trouble(solu
         worker.stop()
 
 
-def test_a_cell_that_hangs_while_loading_costs_only_itself(solutions):
-    worker = Worker(SOURCE_DIR, setup_source(SOURCE_DIR), ["while True:\n    pass", solutions["rnn_cell_forward"]],
-                    cell_seconds=1, call_seconds=5)
+def test_a_cell_that_hangs_while_loading_costs_only_itself(solutions, release_sandbox):
+    worker = new_worker(release_sandbox, ["while True:\n    pass", solutions["rnn_cell_forward"]], cell_seconds=1)
     try:
         verdict = judge_exercise(worker, public_tests.EXERCISES["rnn_cell_forward"])
     finally:

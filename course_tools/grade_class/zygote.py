@@ -1,7 +1,7 @@
 """Start a graded notebook's processes as forks of one that has already imported what they need.
 
 For each notebook, nbgrader starts a kernel (``python -m ipykernel_launcher``) and the judge
-starts a worker (``python -m course_tools.grading.worker``); each spends a good part of a
+starts a worker (``python -m course_tools.sandboxed.worker``); each spends a good part of a
 second of CPU importing IPython, ipykernel, debugpy, zmq and numpy before it does anything.
 The zygote, one per grading process, imports those once; each kernel or worker is a fork of it
 that then runs exactly as the command would: the same module, arguments, environment, working

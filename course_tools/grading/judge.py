@@ -11,7 +11,8 @@ import nbformat
 
 import public_tests
 from course_tools.grading.hidden import grading_cases
-from course_tools.grading.worker_pool import Worker, WorkerLost
+from course_tools.grading.sandbox import Sandbox
+from course_tools.grading.worker_pool import WORKER_PACKAGE, Worker, WorkerLost
 from course_tools.layout import ASSIGNMENT, EXERCISES
 from public_tests import CheckFailure
 
@@ -71,9 +72,12 @@ def judge_exercise(worker, exercise):
     return Verdict(True, f"{exercise.name}: all {len(cases)} input sets passed, hidden ones included.")
 
 
-def judge_notebook(nb, helpers_dir, cell_seconds=10.0, call_seconds=10.0):
-    """Return ``{exercise: Verdict}`` for a (sanitized) submitted notebook."""
-    worker = Worker(helpers_dir, setup_source(helpers_dir), learner_cells(nb), cell_seconds, call_seconds)
+def judge_notebook(nb, submission_dir, instructor_dir, confinement, cell_seconds=10.0, call_seconds=10.0):
+    """Return ``{exercise: Verdict}`` for a (sanitized) submitted notebook, whose folder (as
+    nbgrader prepared it) is ``submission_dir``; ``instructor_dir`` holds the source notebook;
+    the worker is confined by ``confinement``."""
+    sandbox = Sandbox(confinement, submission_dir, tools=[WORKER_PACKAGE])
+    worker = Worker(sandbox, setup_source(instructor_dir), learner_cells(nb), cell_seconds, call_seconds)
     verdicts = {}
     try:
         for name in EXERCISES:
@@ -83,4 +87,5 @@ def judge_notebook(nb, helpers_dir, cell_seconds=10.0, call_seconds=10.0):
                 verdicts[name] = Verdict(False, f"Your code {lost} while it was being loaded.")
     finally:
         worker.stop()
+        sandbox.remove()
     return verdicts

@@ -9,6 +9,9 @@ files ``<folder>/kernel-1`` … ``kernel-5`` beside its connection file, in a fo
 that kernel (mode 0700) and removed when the kernel is shut down; a folder whose manager was
 killed before it could remove it is removed by the next kernel started.
 
+The kernel runs confined (``sandbox.py``): in a sandbox of its own whose working directory is
+a copy of the submission, with its socket folder bound in.
+
 Selected in ``nbgrader_config.py`` (``HaltingExecute.kernel_manager``), so plain ``nbgrader
 autograde``, the formgrader and grade-class (whose forked kernels subclass it) all use it.
 """
@@ -20,13 +23,17 @@ import tempfile
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
+from course_tools.grading.sandbox import Confinement, Sandbox
+
 SOCKET_FOLDER_PREFIX = "rnn-kernel-"
 
 
 class PrivateSocketKernelManager(AsyncKernelManager):
-    """An AsyncKernelManager whose kernel listens on Unix sockets in a folder of its own."""
+    """An AsyncKernelManager whose kernel listens on Unix sockets in a folder of its own, and
+    runs confined in a copy of the folder it is started in."""
 
     socket_folder = None  # made when the kernel starts
+    sandbox = None  # likewise
 
     @default("transport")
     def _default_transport(self):
@@ -38,11 +45,21 @@ class PrivateSocketKernelManager(AsyncKernelManager):
             self.socket_folder = tempfile.mkdtemp(prefix=f"{SOCKET_FOLDER_PREFIX}{os.getpid()}-")  # 0700
             self.connection_file = os.path.join(self.socket_folder, "connection.json")
             self.ip = os.path.join(self.socket_folder, "kernel")
+            self.sandbox = Sandbox(Confinement(parent=self), kwargs.get("cwd") or os.getcwd(), [self.socket_folder])
+            # a signal sent to the sandbox's process group would reach bwrap, not the kernel in
+            # its PID namespace: interrupt by message (ipykernel then signals itself)
+            self.kernel_spec.interrupt_mode = "message"
         try:
             return await super().start_kernel(**kwargs)
         except BaseException:  # nbclient cleans up after a kernel that started, not one that failed to
             self.remove_socket_folder()
             raise
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        """The kernel spec's command, confined; called once the connection file is written."""
+        self.sandbox.give_to_learner(self.connection_file)
+        return self.sandbox.command(super().format_kernel_cmd(extra_arguments),
+                                    env=self.sandbox.environment(self._launch_args.get("env")))
 
     async def shutdown_kernel(self, now=False, restart=False):
         try:
@@ -63,6 +80,9 @@ class PrivateSocketKernelManager(AsyncKernelManager):
         if self.socket_folder is not None:
             shutil.rmtree(self.socket_folder, ignore_errors=True)
             self.socket_folder = None
+        if self.sandbox is not None:
+            self.sandbox.remove()
+            self.sandbox = None
 
 
 def remove_orphaned_socket_folders():

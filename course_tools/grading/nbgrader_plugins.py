@@ -7,6 +7,8 @@ Wired in by ``nbgrader_config.py``:
 - :class:`DropDuplicateIds` (sanitizing) keeps one cell per grade_id and strips the nbgrader
   metadata of copies and of foreign metadata, instead of leaving the empty metadata that makes
   nbgrader stop the whole run; :class:`RestoreMissingCells` puts deleted locked cells back.
+- :class:`PrepareGrading` refuses to grade where no sandbox can start and computes the hidden
+  cases before any learner code runs.
 - :class:`HaltingExecute` runs the notebook for the learner's feedback, but stops at the first
   cell that times out or kills the kernel: one timeout, not one per later cell. Its kernel
   talks over Unix sockets (``kernels.py``), and one that fails before its first cell is
@@ -29,8 +31,10 @@ from jupyter_client.manager import KernelManager
 from traitlets import Float, Integer, Type, Unicode
 
 from course_tools.grading.faults import GraderTrouble
+from course_tools.grading.hidden import warm_up
 from course_tools.grading.judge import judge_notebook
 from course_tools.grading.kernels import PrivateSocketKernelManager
+from course_tools.grading.sandbox import Confinement
 from course_tools.layout import EXERCISES, exercise_of
 from course_tools.grade_class.jobs import Journal
 from course_tools.scores import scores_in, ungraded_rows_in, why_not_graded
@@ -115,6 +119,17 @@ class RestoreMissingCells(NbGraderPreprocessor):
         return nb, resources
 
 
+class PrepareGrading(NbGraderPreprocessor):
+    """Before any learner code runs: refuse to grade where no sandbox can start (unless
+    confinement is turned off), and compute the hidden cases, once per process, from the
+    instructor's files (which no learner code can reach)."""
+
+    def preprocess(self, nb, resources):
+        Confinement(parent=self).check()
+        warm_up()
+        return nb, resources
+
+
 class HaltingExecute(Execute):
     """Execute the notebook, but after a cell times out or the kernel dies, run nothing more:
     the later cells get a note instead (the grades come from JudgeExercises anyway).
@@ -177,8 +192,9 @@ class JudgeExercises(NbGraderPreprocessor):
     call_seconds = Float(10.0, help="Time limit for each call of a learner's function.").tag(config=True)
 
     def preprocess(self, nb, resources):
-        helpers_dir = Path(self.course_root) / "source" / resources["nbgrader"]["assignment"]
-        verdicts = judge_notebook(nb, helpers_dir, self.cell_seconds, self.call_seconds)
+        instructor_dir = Path(self.course_root) / "source" / resources["nbgrader"]["assignment"]
+        verdicts = judge_notebook(nb, resources["metadata"]["path"], instructor_dir, Confinement(parent=self),
+                                  self.cell_seconds, self.call_seconds)
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
             exercise = exercise_of(meta.get("grade_id", "")) if meta.get("grade") else None

@@ -4,18 +4,22 @@ import os
 import select
 import subprocess
 import sys
-import tempfile
 import time
+from pathlib import Path
 
-from course_tools.grading.codec import MAX_MESSAGE_BYTES, decode, dumps, encode, loads
+from course_tools import sandboxed
 from course_tools.grading.faults import GraderTrouble
-from course_tools.layout import ROOT
+from course_tools.sandboxed.codec import MAX_MESSAGE_BYTES, decode, dumps, encode, loads
+
+WORKER_PACKAGE = Path(sandboxed.__file__).parent
 
 
-def launch_with_popen(module, args, env, cwd):
-    """``python -m module args...`` with pipes on its standard input and output."""
-    return subprocess.Popen([sys.executable, "-m", module, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, cwd=cwd, env=env)
+def launch_with_popen(sandbox, env):
+    """``python -m sandboxed.worker WORKDIR`` in ``sandbox``, with pipes on its standard input
+    and output."""
+    command = sandbox.command([sys.executable, "-m", "sandboxed.worker", sandbox.workdir], env=env)
+    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            **sandbox.popen_options(env))
 
 
 def _error_fields(error):
@@ -36,8 +40,9 @@ class Worker:
 
     Parameters
     ----------
-    helpers_dir : path
-        Folder with the instructor's ``rnn_utils`` and ``public_tests``.
+    sandbox : Sandbox
+        Where the worker runs (``sandbox.py``): a copy of the submission, with the release's
+        helpers, which the worker imports; made with ``tools=[WORKER_PACKAGE]``.
     setup_source, cells : str, list of str
         The notebook's setup cell and the learner's code cells, in notebook order.
     cell_seconds, call_seconds : float
@@ -48,8 +53,8 @@ class Worker:
     # (course_tools/grade_class/zygote.py), with the same result.
     launch = staticmethod(launch_with_popen)
 
-    def __init__(self, helpers_dir, setup_source, cells, cell_seconds=10.0, call_seconds=10.0):
-        self.helpers_dir, self.setup_source, self.cells = str(helpers_dir), setup_source, cells
+    def __init__(self, sandbox, setup_source, cells, cell_seconds=10.0, call_seconds=10.0):
+        self.sandbox, self.setup_source, self.cells = sandbox, setup_source, cells
         self.cell_seconds, self.call_seconds = cell_seconds, call_seconds
         self.process = None
         self.load_errors = []
@@ -69,10 +74,10 @@ class Worker:
                 self.skipped[self._loading_cell] = str(lost)
 
     def _spawn(self):
-        env = dict(os.environ, PYTHONPATH=str(ROOT), KIT_ROOT=str(ROOT), OPENBLAS_NUM_THREADS="1",
-                   OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-        self._workdir = tempfile.TemporaryDirectory(prefix="rnn-grader-")
-        self.process = self.launch("course_tools.grading.worker", [self.helpers_dir], env, self._workdir.name)
+        env = self.sandbox.environment() if self.sandbox.confined else dict(os.environ)
+        env.update(PYTHONPATH=self.sandbox.python_path, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
+                   MKL_NUM_THREADS="1")
+        self.process = self.launch(self.sandbox, env)
         self._buffer = bytearray()
         self._loading_cell = None  # the learner cell the worker said it is running
 
@@ -103,7 +108,6 @@ class Worker:
             self.process.kill()
             self.process.wait()
             self.process = None
-            self._workdir.cleanup()
 
     def call(self, function, args, names, label, cell=None, stand_in=None):
         """Call the learner's ``function`` on ``args`` and return ``("result", value)`` or

@@ -1,7 +1,8 @@
-"""The worker process that runs a learner's code: ``python -m course_tools.grading.worker DIR``.
+"""The worker process that runs a learner's code: ``python -m sandboxed.worker DIR``.
 
-DIR holds the instructor's copies of the helpers (``rnn_utils``, ``public_tests``), which are
-imported from there and nowhere else. The worker talks to the grader over its standard input
+It runs in the grading sandbox (``course_tools/grading/sandbox.py``), where DIR is the copy of
+the submission, holding the release's helpers (``rnn_utils``, ``public_tests``), which are
+imported from there. The worker talks to the grader over its standard input
 and output, one JSON message per line; everything the learner's code prints goes nowhere.
 
 Requests:
@@ -18,7 +19,7 @@ import os
 import signal
 import sys
 
-from course_tools.grading.codec import decode, dumps, encode, loads
+from .codec import decode, dumps, encode, loads
 
 
 class CellTimeout(BaseException):
@@ -137,10 +138,7 @@ def main(helpers_dir):
         raise CellTimeout()
 
     signal.signal(signal.SIGALRM, on_alarm)
-    # the learner's code sees the helpers, not the instructor's tools this module came from
-    sys.path[:] = [helpers_dir] + [p for p in sys.path if p and os.path.abspath(p) != os.environ.get("KIT_ROOT")]
-    for name in [name for name in sys.modules if name.split(".")[0] == "course_tools"]:
-        del sys.modules[name]
+    sys.path.insert(0, helpers_dir)  # the learner's code imports the helpers from its copy
     channel = _Channel()
     namespace = {"__name__": "__main__"}
     while True:
