@@ -1,15 +1,18 @@
-"""Kernels forked from the zygote are the kernels jupyter_client would launch: same sys.path,
-working directory, environment and modules, a parent they watch, fresh random seeds; and they
-are stopped, interrupted and found dead the same way."""
+"""Kernels forked from the zygote are the kernels the kit's kernel manager launches (confined,
+over Unix sockets): same sys.path, working directory, environment and modules, fresh random
+seeds; and they are stopped, interrupted and found dead the same way."""
 import json
 import os
+import time
 
 import nbformat
+import psutil
 import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
 from course_tools.grade_class.zygote import ForkedKernelManager, become_subreaper
+from course_tools.grading.kernels import PrivateSocketKernelManager
 
 pytestmark = pytest.mark.skipif(not become_subreaper(), reason="forked kernels need Linux's child subreaper")
 
@@ -43,11 +46,13 @@ def probe(tmp_path, **client_options):
 
 
 def test_a_forked_kernel_is_set_up_like_a_launched_one(tmp_path):
-    launched = probe(tmp_path)
+    launched = probe(tmp_path, kernel_manager_class=PrivateSocketKernelManager)
     forked = probe(tmp_path, kernel_manager_class=ForkedKernelManager)
     for key in ("path", "cwd", "argv", "env", "watching_parent", "session_leader", "course_modules"):
         assert forked[key] == launched[key], key
-    assert forked["parent"] == [os.getpid(), os.getpid()]  # adopted by this process, and watching it
+    # confined, neither sees its grader: each is in a PID namespace that ends with its grader
+    assert forked["parent"][0] == launched["parent"][0] == 0
+    assert forked["cwd"] == f"/home/learner/{tmp_path.name}"
     assert forked["course_modules"] == []
 
 
@@ -69,8 +74,15 @@ def test_a_forked_kernel_is_interrupted_at_its_timeout(tmp_path):
     assert any("interrupted" in t or "Timeout" in t or "timed out" in t.lower() for t in texts), texts
 
 
-def test_no_forked_kernel_outlives_its_notebook(tmp_path):
-    nb = run(["import os; print(os.getpid())"], tmp_path, kernel_manager_class=ForkedKernelManager)
-    pid = int(nb.cells[0].outputs[0]["text"])
-    with pytest.raises(ProcessLookupError):
-        os.kill(pid, 0)
+def test_no_forked_kernel_outlives_its_notebook_nor_what_it_started(tmp_path):
+    marker = f"{os.getpid() % 1000}.{tmp_path.stat().st_ino % 1000}"  # a sleep nobody else runs
+    nb = run([f"import os, subprocess\nsubprocess.Popen(['setsid', 'sleep', '3{marker}'])\nprint(os.getpid())"],
+             tmp_path, kernel_manager_class=ForkedKernelManager)
+    assert nb.cells[0].outputs[0]["text"].strip() == "1"  # the first process of its own PID namespace
+    time.sleep(0.2)
+    left = [p.info for p in psutil.process_iter(["pid", "cmdline"]) if p.info["cmdline"] == ["sleep", f"3{marker}"]]
+    assert not left
+    ours = {p.pid for p in psutil.Process().children(recursive=True)}
+    kernels = [p.info for p in psutil.process_iter(["pid", "cmdline", "status"]) if p.pid in ours
+               and p.info["status"] != psutil.STATUS_ZOMBIE and "ipykernel_launcher" in " ".join(p.info["cmdline"] or [])]
+    assert not kernels

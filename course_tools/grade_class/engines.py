@@ -14,7 +14,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 
 from course_tools.grade_class.grader import grade_submission
-from course_tools.grade_class.zygote import die_with_parent
+from course_tools.sandboxed.zygote import die_with_parent
 
 GRADER_TRIES = 3  # how often, in all, a grading that fails for the grader's own reasons is tried
 

@@ -1,23 +1,17 @@
 """Start a graded notebook's processes as forks of one that has already imported what they need.
 
-For each notebook, nbgrader starts a kernel (``python -m ipykernel_launcher``) and the judge
-starts a worker (``python -m course_tools.sandboxed.worker``); each spends a good part of a
-second of CPU importing IPython, ipykernel, debugpy, zmq and numpy before it does anything.
-The zygote, one per grading process, imports those once; each kernel or worker is a fork of it
-that then runs exactly as the command would: the same module, arguments, environment, working
-directory, ``sys.path`` and standard streams, with fresh random seeds. A kernel is still a real
-ipykernel, started, interrupted and stopped through jupyter_client.
+The zygote itself (``course_tools/sandboxed/zygote.py``) runs confined, as learner code does
+(``course_tools/grading/sandbox.py``): in a sandbox that sees the interpreter, the system and
+the temporary folder; each of its forks confines itself to its own grading's copy and sockets
+before it runs anything of the learner's. This module is the grading process's side: it starts
+the zygote, asks it for kernels and judge workers, and adopts them.
 
 A fork is made the grading process's own child: the zygote forks a middle process that forks
 the real one and exits at once, and the grading process is a "child subreaper" (Linux), so it
 adopts the orphan and waits for it as for any child. Where that is unavailable, everything is
 launched as usual.
-
-The zygote runs this file as a script (``python zygote.py SOCKET_FD``), so that none of the
-course's modules is loaded in the processes it forks.
 """
 import asyncio
-import atexit
 import ctypes
 import json
 import os
@@ -25,21 +19,16 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
 
-PR_SET_PDEATHSIG = 1
+from course_tools.grading.sandbox import Confinement, Sandbox
+from course_tools.grading.worker_pool import WORKER_PACKAGE
+from course_tools.sandboxed.zygote import KERNEL_MODULE, MAX_REQUEST, die_with_parent
+
 PR_SET_CHILD_SUBREAPER = 36
-KERNEL_MODULE = "ipykernel_launcher"
-# What a kernel and a judge worker import before their first cell, but ipykernel.kernelapp,
-# whose options read the kernel's environment (JPY_PARENT_PID) when it is imported. None of
-# them starts a thread when imported.
-PRELOADED = ("numpy", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.iostream", "ipykernel.heartbeat",
-             "ipykernel.parentpoller", "ipykernel.debugger", "IPython.core.history", "IPython.core.debugger",
-             "IPython.core.inputtransformer2", "pdb", "pydoc", "psutil", "xmlrpc.server", "http.server", "gzip",
-             "mimetypes", "faulthandler")
-MAX_REQUEST = 1 << 20
 EXIT_POLL_SECONDS = 0.005
 
 _subreaper = False  # whether this process has become a child subreaper
@@ -58,20 +47,13 @@ def become_subreaper():
     return _subreaper
 
 
-def die_with_parent(parent_pid):
-    """Have Linux kill this process with SIGKILL as soon as its parent ends (however it ends);
-    exit at once if ``parent_pid`` is no longer the parent. Elsewhere, do nothing."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-        if os.getppid() != parent_pid:  # it ended before the line above
-            os._exit(1)
-
-
 def use_forked_processes(config):
-    """Make nbgrader's kernels and the judge's workers forks of a zygote, where possible."""
+    """Make nbgrader's kernels and the judge's workers forks of a zygote, where possible; the
+    zygote is confined as ``config`` says."""
     if become_subreaper():
         from course_tools.grading.worker_pool import Worker
 
+        Zygote.confinement = Confinement(config=config)
         config.HaltingExecute.kernel_manager = f"{__name__}.ForkedKernelManager"
         Worker.launch = staticmethod(fork_module)
 
@@ -128,16 +110,24 @@ class AdoptedProcess:
 
 
 class Zygote:
-    """The grading process's handle on its zygote (started on first use, again if it died)."""
+    """The grading process's handle on its zygote (started on first use, again if it died),
+    confined by ``Zygote.confinement``."""
 
     _instance = None
     _lock = threading.Lock()
+    confinement = None  # set by use_forked_processes
 
     def __init__(self):
         self._socket, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.process = subprocess.Popen([sys.executable, os.path.abspath(__file__), str(theirs.fileno()),
-                                         str(os.getpid())],
-                                        pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+        confinement = self.confinement or Confinement()
+        confinement.check()
+        self.sandbox = Sandbox(confinement, None, tools=[WORKER_PACKAGE], shared=[tempfile.gettempdir()])
+        env = self.sandbox.environment() if self.sandbox.confined else dict(os.environ)
+        env["PYTHONPATH"] = self.sandbox.python_path
+        argv = [sys.executable, "-m", "sandboxed.zygote", str(theirs.fileno())]
+        self.process = subprocess.Popen(self.sandbox.command(argv, env=env, forks_sandboxes=True),
+                                        pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+                                        **self.sandbox.popen_options(env))
         theirs.close()
 
     @classmethod
@@ -157,14 +147,16 @@ class Zygote:
         return json.loads(reply)["pid"]
 
 
-def fork_module(module, args, env, cwd):
-    """``python -m module args...`` with pipes on its standard input and output and its
-    standard error discarded, as the judge starts its worker; a forked AdoptedProcess."""
+def fork_module(sandbox, env):
+    """The judge's worker, ``python -m sandboxed.worker WORKDIR``, as ``launch_with_popen``
+    starts it in ``sandbox`` (pipes on its standard input and output, its standard error
+    discarded), but forked: an AdoptedProcess."""
     stdin_read, stdin_write = os.pipe()
     stdout_read, stdout_write = os.pipe()
     try:
-        pid = Zygote.shared().fork({"kind": "module", "module": module, "args": list(args), "env": env,
-                                    "cwd": str(cwd), "adopter": os.getpid()}, fds=(stdin_read, stdout_write))
+        pid = Zygote.shared().fork({"kind": "module", "module": "sandboxed.worker", "args": [sandbox.workdir],
+                                    "env": env, "cwd": sandbox.workdir, "adopter": os.getpid(),
+                                    "grading": sandbox.fork_spec()}, fds=(stdin_read, stdout_write))
     finally:
         os.close(stdin_read)
         os.close(stdout_write)
@@ -182,6 +174,7 @@ def _forkable(cmd, kwargs):
 def _kernel_classes():
     """The provisioner and manager classes, made on first use (jupyter_client is imported only
     by the processes that start kernels)."""
+    from jupyter_client.manager import AsyncKernelManager
     from jupyter_client.provisioning import LocalProvisioner
 
     from course_tools.grading.kernels import PrivateSocketKernelManager
@@ -190,13 +183,17 @@ def _kernel_classes():
         """The local provisioner, with kernels forked from the zygote instead of launched."""
 
         async def launch_kernel(self, cmd, **kwargs):
-            if not _forkable(cmd, kwargs):
-                return await super().launch_kernel(cmd, **kwargs)
+            if not _forkable(cmd, kwargs):  # launched as the kit's manager launches it: confined
+                return await super().launch_kernel(self.parent.confined(cmd), **kwargs)
+            sandbox = self.parent.sandbox
             env = dict(kwargs.get("env") or os.environ)
-            env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher sets it
-            cwd = str(kwargs.get("cwd") or os.getcwd())
+            if sandbox.confined:  # as the confined launch has it (kernels.py)
+                env, cwd = sandbox.environment(env), sandbox.workdir
+            else:
+                env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher sets it
+                cwd = str(kwargs.get("cwd") or os.getcwd())
             pid = Zygote.shared().fork({"kind": "kernel", "args": cmd[3:], "env": env, "cwd": cwd,
-                                        "adopter": os.getpid()})
+                                        "adopter": os.getpid(), "grading": sandbox.fork_spec()})
             self.process = AdoptedProcess(pid)
             self.pid = self.pgid = pid  # the kernel leads a session of its own
             self.cwd = cwd
@@ -210,8 +207,14 @@ def _kernel_classes():
             return await super().wait()
 
     class ForkedKernelManager(PrivateSocketKernelManager):
-        """The grading kernel manager (Unix sockets in a private folder), with kernels from
-        the zygote."""
+        """The grading kernel manager (Unix sockets in a private folder, a sandbox), with
+        kernels from the zygote."""
+
+        def format_kernel_cmd(self, extra_arguments=None):
+            # the command as the kernel spec gives it: the provisioner forks it (confined by the
+            # fork itself) or, when it cannot, confines it as the plain manager does
+            self.sandbox.give_to_learner(self.connection_file)
+            return AsyncKernelManager.format_kernel_cmd(self, extra_arguments)
 
         async def _async_pre_start_kernel(self, **kw):
             if self.provisioner is None:
@@ -232,115 +235,3 @@ def __getattr__(name):  # ForkedKernelManager, for nbclient's kernel_manager_cla
         globals().update(classes)
         return classes[name]
     raise AttributeError(name)
-
-
-# -- the zygote's side ---------------------------------------------------------------------
-
-def _python_path(env, base_path, own_entries):
-    """``sys.path`` of ``python -m`` with this environment, once the working directory entry
-    is left out: its PYTHONPATH, then the interpreter's own entries."""
-    extra = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-    return extra + [p for p in base_path if p not in own_entries]
-
-
-def _run_forked(request, fds, base_path, own_entries, zygote_socket, set_by_imports):
-    """In the forked process: wait to be adopted, set up like a launched process, run, exit."""
-    code = 1
-    try:
-        zygote_socket.close()
-        null = os.open(os.devnull, os.O_RDWR)
-        if request["kind"] == "kernel":
-            os.setsid()  # as jupyter_client starts kernels: a session (and process group) of its own
-            os.dup2(null, 0)
-        else:
-            os.dup2(fds[0], 0)
-            os.dup2(fds[1], 1)
-            os.dup2(null, 2)
-            for fd in fds:
-                os.close(fd)
-        os.close(null)
-        deadline = time.monotonic() + 10
-        while os.getppid() != request["adopter"] and time.monotonic() < deadline:
-            time.sleep(0.0005)  # ipykernel watches its parent: start once the adoption is done
-        die_with_parent(request["adopter"])  # nothing of a grading outlives its grading process
-        os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
-        if request["kind"] == "kernel":  # what the preloaded modules set when a kernel imports them
-            for name, value in set_by_imports.items():
-                os.environ.setdefault(name, value)
-        sys.path[:] = _python_path(request["env"], base_path, own_entries)
-        import numpy
-
-        numpy.random.seed()  # a launched process draws fresh seeds; so does this one
-        if request["kind"] == "kernel":
-            import ipykernel_launcher
-
-            sys.argv = [ipykernel_launcher.__file__, *request["args"]]
-            from ipykernel import kernelapp  # imported here: it reads JPY_PARENT_PID when imported
-
-            kernelapp.launch_new_instance()
-        else:
-            import runpy
-
-            sys.path.insert(0, os.getcwd())  # what "python -m" puts first
-            sys.argv = ["-m", *request["args"]]
-            runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
-        code = 0
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-    except BaseException:
-        import traceback
-
-        traceback.print_exc()
-    finally:
-        try:
-            atexit._run_exitfuncs()
-            sys.stdout.flush()
-            sys.stderr.flush()
-        finally:
-            os._exit(code)
-
-
-def _fork(request, fds, base_path, own_entries, zygote_socket, set_by_imports):
-    pid_read, pid_write = os.pipe()
-    middle = os.fork()
-    if middle == 0:
-        try:
-            os.close(pid_read)
-            child = os.fork()
-            if child == 0:
-                os.close(pid_write)
-                _run_forked(request, fds, base_path, own_entries, zygote_socket, set_by_imports)
-            os.write(pid_write, str(child).encode())
-        finally:
-            os._exit(0)
-    os.close(pid_write)
-    for fd in fds:
-        os.close(fd)
-    with os.fdopen(pid_read, "rb") as reader:
-        pid = int(reader.read())
-    os.waitpid(middle, 0)  # once the middle process is gone, the child has been adopted
-    return pid
-
-
-def main(socket_fd, grading_pid):
-    die_with_parent(grading_pid)
-    zygote_socket = socket.socket(fileno=socket_fd)
-    base_path = sys.path[1:]  # without this script's folder
-    own_entries = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    environment = dict(os.environ)
-    for module in PRELOADED:
-        __import__(module)
-    # variables the imports set only where they are unset (debugpy: PYDEVD_USE_FRAME_EVAL)
-    set_by_imports = {name: value for name, value in os.environ.items() if name not in environment}
-    while True:
-        message, fds, _, _ = socket.recv_fds(zygote_socket, MAX_REQUEST, 2)
-        if not message:  # the grading process has gone
-            return
-        pid = _fork(json.loads(message), fds, base_path, own_entries, zygote_socket, set_by_imports)
-        zygote_socket.send(json.dumps({"pid": pid}).encode())
-
-
-if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]))

@@ -57,9 +57,12 @@ class PrivateSocketKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments=None):
         """The kernel spec's command, confined; called once the connection file is written."""
+        return self.confined(super().format_kernel_cmd(extra_arguments))
+
+    def confined(self, cmd):
+        """``cmd`` as it runs in this kernel's sandbox."""
         self.sandbox.give_to_learner(self.connection_file)
-        return self.sandbox.command(super().format_kernel_cmd(extra_arguments),
-                                    env=self.sandbox.environment(self._launch_args.get("env")))
+        return self.sandbox.command(cmd, env=self.sandbox.environment(self._launch_args.get("env")))
 
     async def shutdown_kernel(self, now=False, restart=False):
         try:

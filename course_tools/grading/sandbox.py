@@ -123,6 +123,13 @@ def _system_binds():
     return args
 
 
+def _under_tmp(system):
+    """The mounts of :func:`_system_binds` (each flag, source, destination) that lie under /tmp,
+    which the learner's memory /tmp hides (an environment there, as in the hub's test)."""
+    triples = zip(system[0::3], system[1::3], system[2::3])
+    return [arg for flag, source, dest in triples if Path(dest).is_relative_to("/tmp") for arg in (flag, source, dest)]
+
+
 def _reachable_folders(paths):
     """bwrap arguments making every folder on the way to ``paths`` (and the last ones of the
     paths not bound) mode 0755."""
@@ -175,9 +182,12 @@ class Sandbox:
     tools : list of path
         Python packages of the grader's that run inside, mounted read-only in
         :data:`TOOLS_DIR` (importable with ``PYTHONPATH`` = :attr:`python_path`).
+    shared : list of path
+        Folders bound read-write at their own path that stay the grader's (the zygote's view
+        of the temporary folder, in which each grading's own folders are).
     """
 
-    def __init__(self, confinement, submission, binds=(), tools=()):
+    def __init__(self, confinement, submission, binds=(), tools=(), shared=()):
         self.confinement = confinement
         self.as_root = os.getuid() == 0
         _remove_orphaned_scratch()
@@ -187,11 +197,11 @@ class Sandbox:
         self.copy.mkdir()
         if submission is not None:
             self._copy_submission(Path(submission))
-        self.binds = [str(path) for path in binds]
         self.tools = [Path(path) for path in tools]
         self.confined = confinement.enabled
-        for path in [self.root, *self.binds]:
+        for path in [self.root, *binds]:
             self.give_to_learner(path)
+        self.binds = [str(path) for path in [*binds, *shared]]
         # where the command finds its copy and the tools: inside the sandbox, or here
         self.workdir = f"{LEARNER_HOME}/{self.assignment}" if self.confined else str(self.copy)
         self.python_path = TOOLS_DIR if self.confined else os.pathsep.join(sorted({str(t.parent) for t in self.tools}))
@@ -232,27 +242,56 @@ class Sandbox:
         env = {name: source[name] for name in PASSED_VARIABLES if name in source}
         env.update(PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin", HOME=LEARNER_HOME, USER="learner",
                    TMPDIR="/tmp", MPLCONFIGDIR=f"{LEARNER_HOME}/.config/matplotlib", OPENBLAS_NUM_THREADS="1",
-                   OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONNOUSERSITE="1")
+                   OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONNOUSERSITE="1", PWD=self.workdir)
         return env
 
-    def command(self, argv, env=None):
+    def limits(self):
+        """The limits of each sandboxed process, by name, in bytes, seconds or counts."""
+        conf = self.confinement
+        return {"memory": conf.memory_mb << 20, "cpu": conf.cpu_seconds, "processes": conf.processes,
+                "file_size": conf.file_size_mb << 20, "open_files": conf.open_files}
+
+    def fork_spec(self):
+        """What a fork of the zygote needs to confine itself to this sandbox (see
+        ``sandboxed/zygote.py``), or None with confinement off."""
+        if not self.confined:
+            return None
+        return {"copy": str(self.copy), "home": LEARNER_HOME, "workdir": self.workdir, "tmp": "/tmp",
+                "binds": [path for path in self.binds], "limits": self.limits(),
+                "scratch_bytes": self.confinement.scratch_mb << 20}
+
+    def command(self, argv, env=None, forks_sandboxes=False):
         """The command line that runs ``argv`` confined, in the copy, with exactly ``env``
-        (default: :meth:`environment`). With confinement off: ``argv`` itself."""
+        (default: :meth:`environment`). With confinement off: ``argv`` itself.
+
+        ``forks_sandboxes``: for the zygote, whose forks each make sandboxes of their own:
+        no PID namespace (the grading process adopts and waits for the forks), user
+        namespaces allowed, and a process limit for all of them together."""
         conf = self.confinement
         if not conf.enabled:
             return list(argv)
         env = self.environment() if env is None else env
-        limits = ["prlimit", f"--as={conf.memory_mb << 20}", f"--cpu={conf.cpu_seconds}",
-                  f"--nproc={conf.processes}", f"--fsize={conf.file_size_mb << 20}", f"--nofile={conf.open_files}",
-                  "--"]
-        learner_view = self._learner_mounts(env) + ["--"] + limits + list(argv)
+        limits = self.limits()
+        if forks_sandboxes:
+            limits["processes"] *= 16
+        prlimit = ["prlimit", f"--as={limits['memory']}", f"--cpu={limits['cpu']}", f"--nproc={limits['processes']}",
+                   f"--fsize={limits['file_size']}", f"--nofile={limits['open_files']}", "--"]
+        learner_view = self._learner_mounts(env) + ["--"] + prlimit + list(argv)
         bwrap = conf.bwrap_program()
-        namespaces = ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+        namespaces = ["--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
                       "--die-with-parent", "--hostname", "grading"]
-        system = _system_binds() + ["--dev", "/dev", "--proc", "/proc"]
+        if not forks_sandboxes:
+            namespaces.insert(0, "--unshare-pid")
+        # /proc of a PID namespace of its own; the zygote (no learner code runs in it) sees the
+        # machine's as it is, since a fork may mount its own /proc only where a /proc without
+        # mounts over parts of it is visible (and bwrap's --proc mounts over /proc/sys)
+        system = _system_binds() + ["--dev", "/dev", *(["--bind", "/proc", "/proc"] if forks_sandboxes
+                                                       else ["--proc", "/proc"])]
         for tool in self.tools:
             system += ["--ro-bind", str(tool), f"{TOOLS_DIR}/{tool.name}"]
-        user = ["--unshare-user", "--uid", str(LEARNER_UID), "--gid", str(LEARNER_UID), "--disable-userns"]
+        user = ["--unshare-user", "--uid", str(LEARNER_UID), "--gid", str(LEARNER_UID)]
+        if not forks_sandboxes:
+            user.append("--disable-userns")
         if not self.as_root:
             return [bwrap, *namespaces, *user, "--cap-drop", "ALL", *system, *learner_view]
         # as root: the first sandbox lays out the files (bwrap finds each bind's source in the
@@ -275,6 +314,7 @@ class Sandbox:
     def _learner_mounts(self, env):
         size = str(self.confinement.scratch_mb << 20)
         args = ["--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", LEARNER_HOME]
+        args += _under_tmp(_system_binds())  # an interpreter installed under /tmp, mounted over: again
         for path in self.binds:  # bound again, since /tmp was mounted over
             args += ["--bind", path, path]
         args += ["--dir", self.workdir]
