@@ -1,14 +1,16 @@
-"""Benchmark: plain ``nbgrader autograde`` against the kit's ``grade-class``, on one class.
+"""Benchmark: plain ``nbgrader autograde`` against the kit's ``grade-class``, confined and not,
+on one class.
 
     .venv/bin/python -m benchmarks.grade_class [--students N] [--workers W]
 
 Builds N synthetic submissions (most right, some with one of the mistakes learners make, a
 few broken: a cell that never ends, a syntax error), each with a comment of its own so that
-no two are the same file. Two scratch courses get the same submissions; one is graded by
-``nbgrader autograde``, the other by ``python -m course_tools.grade_class``, in this run. The
-grades of every learner on every exercise must be identical, and so must what each graded
-cell says in the autograded notebooks (the feedback). Prints submissions per minute for both
-and their ratio; exits 1 if anything differs.
+no two are the same file. Three scratch courses get the same submissions; in this run, one is
+graded by ``nbgrader autograde`` (the kit's configuration: learner code confined), one by
+``python -m course_tools.grade_class`` (confined too), and one by grade-class with confinement
+turned off (``c.Confinement.enabled = False``). The grades of every learner on every exercise
+must be identical, and so must what each graded cell says in the autograded notebooks (the
+feedback). Prints submissions per minute for each and the ratios; exits 1 if anything differs.
 """
 import argparse
 import random
@@ -57,8 +59,11 @@ def class_answers(students, seed=2026):
     return answers
 
 
-def make_course(dest, answers):
+def make_course(dest, answers, confined=True):
     course = copy_course(dest)
+    if not confined:
+        with open(course / "nbgrader_config.py", "a") as config:
+            config.write("\nc.Confinement.enabled = False  # the benchmark's unconfined course\n")
     run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--log-level=ERROR", capture=True)
     release = course / "release" / ASSIGNMENT
     for student, (_, mine) in answers.items():
@@ -105,29 +110,39 @@ def main(argv=None):
     answers = class_answers(args.students)
     kinds = {kind: sum(1 for k, _ in answers.values() if k == kind) for kind in ("right", "wrong", *BROKEN)}
     print(f"{args.students} submissions: " + ", ".join(f"{n} {kind}" for kind, n in kinds.items()), flush=True)
+    workers = [] if args.workers is None else ["--workers", str(args.workers)]
+    kit_root = Path(__file__).resolve().parent.parent
+    runs = {}  # name -> (seconds, course)
     with tempfile.TemporaryDirectory(prefix="grade-class-bench-") as scratch:
-        plain = make_course(Path(scratch) / "plain", answers)
-        kit = make_course(Path(scratch) / "kit", answers)
-        plain_seconds, plain_run = timed([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT,
-                                          "--log-level=ERROR"], plain)
-        print(f"plain nbgrader autograde: {plain_seconds:.1f} s (exit {plain_run.returncode})", flush=True)
-        workers = [] if args.workers is None else ["--workers", str(args.workers)]
-        kit_seconds, kit_run = timed([sys.executable, "-m", "course_tools.grade_class", ASSIGNMENT,
-                                      "--course", str(kit), *workers], Path(__file__).resolve().parent.parent)
-        print(f"kit grade-class:          {kit_seconds:.1f} s (exit {kit_run.returncode})", flush=True)
-        plain_scores = scores_by_exercise(gradebook_url(plain))
-        kit_scores = scores_by_exercise(gradebook_url(kit))
-        other_feedback = [s for s in answers if graded_cell_outputs(plain, s) != graded_cell_outputs(kit, s)]
-    differences = [s for s in answers if plain_scores.get(s) != kit_scores.get(s)]
-    plain_rate, kit_rate = args.students / plain_seconds * 60, args.students / kit_seconds * 60
-    print(f"grades identical for {args.students - len(differences)} of {args.students} learners"
+        courses = {"plain nbgrader autograde": make_course(Path(scratch) / "plain", answers),
+                   "grade-class, confined": make_course(Path(scratch) / "confined", answers),
+                   "grade-class, unconfined": make_course(Path(scratch) / "unconfined", answers, confined=False)}
+        for name, course in courses.items():
+            if name.startswith("plain"):
+                command, cwd = [sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--log-level=ERROR"], course
+            else:
+                command, cwd = [sys.executable, "-m", "course_tools.grade_class", ASSIGNMENT, "--course", str(course),
+                                *workers], kit_root
+            seconds, completed = timed(command, cwd)
+            print(f"{name + ':':26} {seconds:7.1f} s (exit {completed.returncode})", flush=True)
+            runs[name] = seconds
+        scores = {name: scores_by_exercise(gradebook_url(course)) for name, course in courses.items()}
+        feedback = {name: {s: graded_cell_outputs(course, s) for s in answers} for name, course in courses.items()}
+    plain = "plain nbgrader autograde"
+    differences = sorted({s for name in scores for s in answers if scores[name].get(s) != scores[plain].get(s)})
+    other_feedback = sorted({s for name in feedback for s in answers if feedback[name][s] != feedback[plain][s]})
+    print(f"grades identical in all three for {args.students - len(differences)} of {args.students} learners"
           + (f"; DIFFERENT for {', '.join(differences[:10])}" if differences else ""))
     print(f"graded cells' feedback identical for {args.students - len(other_feedback)} of {args.students} learners"
           + (f"; DIFFERENT for {', '.join(other_feedback[:10])}" if other_feedback else ""))
-    print(f"plain nbgrader: {plain_rate:7.1f} submissions/min")
-    print(f"grade-class:    {kit_rate:7.1f} submissions/min")
-    print(f"ratio:          {kit_rate / plain_rate:7.2f}x")
-    return 1 if differences or other_feedback or len(plain_scores) != args.students else 0
+    rates = {name: args.students / seconds * 60 for name, seconds in runs.items()}
+    for name, rate in rates.items():
+        print(f"{name + ':':26} {rate:7.1f} submissions/min")
+    confined, unconfined = rates["grade-class, confined"], rates["grade-class, unconfined"]
+    print(f"confined grade-class / plain nbgrader:     {confined / rates[plain]:5.2f}x")
+    print(f"confined / unconfined grade-class:         {confined / unconfined:5.1%}")
+    complete = all(len(table) == args.students for table in scores.values())
+    return 1 if differences or other_feedback or not complete else 0
 
 
 if __name__ == "__main__":

@@ -92,7 +92,7 @@ def test_the_summary_gives_each_exercises_pass_rate(class_run):
 
 def test_grade_class_runs_forked_kernels_over_unix_sockets(class_run):
     notebook = class_run.course / "autograded" / KERNEL_PROBE / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    assert kernel_seen_by(notebook) == {"transport": "ipc", "forked": True}
+    assert kernel_seen_by(notebook) == {"transport": "ipc", "forked": True, "uid": 65534}
 
 
 def test_feedback_is_generated_from_the_class_run(class_run):

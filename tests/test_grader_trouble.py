@@ -1,4 +1,4 @@
-"""Failures of the grader itself (here a real kernel that dies before replying, N times) are
+"""Failures of the grader itself (here a kernel whose sandbox does not start, N times) are
 tried again, by the kernel run and by grade-class, up to their limits; a learner whose grading
 failed for good has no grade anywhere (no gradebook row, a blank and a status in the export,
 listed apart in the report), and the same command grades them once the trouble is gone."""
@@ -11,6 +11,7 @@ import pytest
 
 from course_tools.grade_class.engines import GRADER_TRIES
 from course_tools.grading.nbgrader_plugins import HaltingExecute
+from course_tools.grading.sandbox import Confinement
 from course_tools.layout import ASSIGNMENT, ROOT
 from course_tools.nbgrader_cli import nbgrader_env, run_nbgrader
 from course_tools.scores import gradebook_url, scores_by_exercise
@@ -33,14 +34,21 @@ def course(tmp_path):
     return course
 
 
-def flaky_kernels(tmp_path, failures):
-    """A JUPYTER_PATH whose "python3" kernel fails its first ``failures`` starts."""
+def flaky_kernels(course, tmp_path, failures):
+    """Make the course's kernels fail their first ``failures`` starts: their sandbox program is
+    tests/flaky_sandbox.py; return a JUPYTER_PATH whose "python3" kernel is launched through it
+    (grade-class too: ``-u`` keeps the zygote from forking it)."""
     spec = tmp_path / "jupyter" / "kernels" / "python3"
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, str(ROOT / "tests" / "flaky_kernel.py"), str(tmp_path / "kernel-starts"),
-                 str(failures), "-f", "{connection_file}"],
-        "display_name": "Python 3 (fails its first starts)", "language": "python"}))
+        "argv": [sys.executable, "-u", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (launched)", "language": "python"}))
+    wrapper = tmp_path / "flaky-bwrap"
+    wrapper.write_text(f"#!/bin/sh\nexec {sys.executable} {ROOT / 'tests' / 'flaky_sandbox.py'} "
+                       f"{tmp_path / 'kernel-starts'} {failures} {Confinement().bwrap_program()} \"$0\" \"$@\"\n")
+    wrapper.chmod(0o755)
+    with open(course / "nbgrader_config.py", "a") as config:
+        config.write(f"\nc.Confinement.bwrap = {str(wrapper)!r}  # tests/test_grader_trouble.py\n")
     return str(tmp_path / "jupyter")
 
 
@@ -53,7 +61,7 @@ def expected():
 
 
 def test_plain_autograde_starts_a_failed_kernel_again(course, tmp_path):
-    env = dict(nbgrader_env(), JUPYTER_PATH=flaky_kernels(tmp_path, KERNEL_STARTS - 1))
+    env = dict(nbgrader_env(), JUPYTER_PATH=flaky_kernels(course, tmp_path, KERNEL_STARTS - 1))
     subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--student=ada",
                     "--log-level=ERROR"], cwd=course, env=env, check=True, capture_output=True)
     assert kernel_starts(tmp_path) == KERNEL_STARTS
@@ -61,7 +69,7 @@ def test_plain_autograde_starts_a_failed_kernel_again(course, tmp_path):
 
 
 def test_grade_class_tries_a_grading_again_after_the_graders_trouble(course, tmp_path, monkeypatch):
-    monkeypatch.setenv("JUPYTER_PATH", flaky_kernels(tmp_path, KERNEL_STARTS))  # the first grading fails
+    monkeypatch.setenv("JUPYTER_PATH", flaky_kernels(course, tmp_path, KERNEL_STARTS))  # the first grading fails
     code, stdout, stderr = class_grading.run(course, "--workers", "1")
     assert code == 0, stdout + stderr
     records = class_grading.journal(course)
@@ -71,7 +79,7 @@ def test_grade_class_tries_a_grading_again_after_the_graders_trouble(course, tmp
 
 
 def test_a_learner_graded_by_nobody_has_no_grade_anywhere_until_graded(course, tmp_path, monkeypatch):
-    monkeypatch.setenv("JUPYTER_PATH", flaky_kernels(tmp_path, 10_000))  # no kernel ever starts
+    monkeypatch.setenv("JUPYTER_PATH", flaky_kernels(course, tmp_path, 10_000))  # no kernel ever starts
     code, stdout, stderr = class_grading.run(course, "--workers", "2")
     assert code == 1, stdout + stderr
     assert kernel_starts(tmp_path) == len(LEARNERS) * GRADER_TRIES * KERNEL_STARTS
@@ -106,6 +114,8 @@ def test_a_learner_graded_by_nobody_has_no_grade_anywhere_until_graded(course, t
 
     # the trouble gone, the same command grades both, once each
     monkeypatch.delenv("JUPYTER_PATH")
+    config = course / "nbgrader_config.py"
+    config.write_text("".join(line for line in config.read_text().splitlines(keepends=True) if "flaky" not in line))
     lines_before = len(class_grading.journal(course))
     code, stdout, stderr = class_grading.run(course, "--workers", "2")
     assert code == 0, stdout + stderr

@@ -77,7 +77,7 @@ def test_unreadable_notebook_is_graded_zero_and_kept(course_run, student):
 
 def test_plain_autograde_runs_its_kernel_over_unix_sockets(course_run):
     notebook = course_run.root / "autograded" / KERNEL_PROBE / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    assert kernel_seen_by(notebook) == {"transport": "ipc", "forked": False}
+    assert kernel_seen_by(notebook) == {"transport": "ipc", "forked": False, "uid": 65534}
 
 
 def test_the_run_records_a_grade_for_every_submission(course_run):

@@ -70,11 +70,24 @@ def forget_submission_row(db_url, assignment, student):
               file=sys.stderr)
 
 
+def confinement_problem(config):
+    """Why learner code cannot be confined here as the course's configuration asks, or None.
+    (On a Dask cluster each worker checks again before it grades.)"""
+    from course_tools.grading.sandbox import Confinement, SandboxUnavailable
+
+    try:
+        Confinement(config=config).check()
+    except SandboxUnavailable as error:
+        return str(error)
+    return None
+
+
 def main(argv=None):
     args = parse_args(argv)
     root = args.course.resolve()
-    db_url = course_config(str(root), args.db_url).CourseDirectory.db_url
-    problem = assignment_problem(db_url, args.assignment)
+    config = course_config(str(root), args.db_url)
+    db_url = config.CourseDirectory.db_url
+    problem = confinement_problem(config) or assignment_problem(db_url, args.assignment)
     if problem:
         print(f"grade-class: {problem}", file=sys.stderr)
         return 2

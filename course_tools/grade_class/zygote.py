@@ -26,7 +26,7 @@ import uuid
 
 from course_tools.grading.sandbox import Confinement, Sandbox
 from course_tools.grading.worker_pool import WORKER_PACKAGE
-from course_tools.sandboxed.zygote import KERNEL_MODULE, MAX_REQUEST, die_with_parent
+from course_tools.sandboxed.zygote import KERNEL_MODULE, MAX_REQUEST
 
 PR_SET_CHILD_SUBREAPER = 36
 EXIT_POLL_SECONDS = 0.005

@@ -15,7 +15,6 @@ a copy of the submission, with its socket folder bound in.
 Selected in ``nbgrader_config.py`` (``HaltingExecute.kernel_manager``), so plain ``nbgrader
 autograde``, the formgrader and grade-class (whose forked kernels subclass it) all use it.
 """
-import glob
 import os
 import shutil
 import tempfile
@@ -23,7 +22,7 @@ import tempfile
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
-from course_tools.grading.sandbox import Confinement, Sandbox
+from course_tools.grading.sandbox import Confinement, Sandbox, remove_orphaned_folders
 
 SOCKET_FOLDER_PREFIX = "rnn-kernel-"
 
@@ -41,7 +40,7 @@ class PrivateSocketKernelManager(AsyncKernelManager):
 
     async def start_kernel(self, **kwargs):
         if self.socket_folder is None:  # a restart keeps its folder and connection file
-            remove_orphaned_socket_folders()
+            remove_orphaned_folders(SOCKET_FOLDER_PREFIX)
             self.socket_folder = tempfile.mkdtemp(prefix=f"{SOCKET_FOLDER_PREFIX}{os.getpid()}-")  # 0700
             self.connection_file = os.path.join(self.socket_folder, "connection.json")
             self.ip = os.path.join(self.socket_folder, "kernel")
@@ -86,28 +85,3 @@ class PrivateSocketKernelManager(AsyncKernelManager):
         if self.sandbox is not None:
             self.sandbox.remove()
             self.sandbox = None
-
-
-def remove_orphaned_socket_folders():
-    """Remove the socket folders of managers that were killed before they could (a grading
-    killed with SIGKILL): a folder's name holds its manager's process id, and once that process
-    is gone its kernels are too (grade-class's die with their parent; a launched ipykernel
-    leaves when it sees its parent gone)."""
-    for folder in glob.glob(os.path.join(tempfile.gettempdir(), f"{SOCKET_FOLDER_PREFIX}*-*")):
-        manager = os.path.basename(folder)[len(SOCKET_FOLDER_PREFIX):].split("-", 1)[0]
-        try:
-            ours = os.stat(folder).st_uid == os.getuid()
-        except OSError:  # removed meanwhile
-            continue
-        if ours and manager.isdigit() and not _running(int(manager)):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _running(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # running, as another user
-        pass
-    return True

@@ -143,14 +143,15 @@ def _reachable_folders(paths):
     return args
 
 
-def _remove_orphaned_scratch():
-    """Remove the scratch folders of graders killed before they could (the folder's name holds
-    its grader's pid)."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{SANDBOX_PREFIX}*-*"):
-        grader = folder.name[len(SANDBOX_PREFIX):].split("-", 1)[0]
+def remove_orphaned_folders(prefix):
+    """Remove the private folders ``$TMPDIR/<prefix><pid>-*`` of graders that were killed before
+    they could (a grading killed with SIGKILL): once the process ``pid`` is gone, so is what it
+    started (its sandboxes die with it)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{prefix}*-*"):
+        grader = folder.name[len(prefix):].split("-", 1)[0]
         try:
-            ours = folder.stat().st_uid == os.getuid()
-        except OSError:
+            ours = os.getuid() == 0 or folder.stat().st_uid == os.getuid()  # as root: given to root_uid
+        except OSError:  # removed meanwhile
             continue
         if ours and grader.isdigit() and not _running(int(grader)):
             shutil.rmtree(folder, ignore_errors=True)
@@ -161,7 +162,7 @@ def _running(pid):
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except PermissionError:  # running, as another user
         pass
     return True
 
@@ -190,7 +191,7 @@ class Sandbox:
     def __init__(self, confinement, submission, binds=(), tools=(), shared=()):
         self.confinement = confinement
         self.as_root = os.getuid() == 0
-        _remove_orphaned_scratch()
+        remove_orphaned_folders(SANDBOX_PREFIX)
         self.root = Path(tempfile.mkdtemp(prefix=f"{SANDBOX_PREFIX}{os.getpid()}-"))  # 0700
         self.assignment = Path(submission).name if submission is not None else "work"
         self.copy = self.root / self.assignment
