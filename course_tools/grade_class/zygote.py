@@ -12,6 +12,7 @@ adopts the orphan and waits for it as for any child. Where that is unavailable, 
 launched as usual.
 """
 import asyncio
+import atexit
 import ctypes
 import json
 import os
@@ -122,6 +123,7 @@ class Zygote:
         confinement = self.confinement or Confinement()
         confinement.check()
         self.sandbox = Sandbox(confinement, None, tools=[WORKER_PACKAGE], shared=[tempfile.gettempdir()])
+        atexit.register(self.sandbox.remove)  # if killed instead, the next grader removes it
         env = self.sandbox.environment() if self.sandbox.confined else dict(os.environ)
         env["PYTHONPATH"] = self.sandbox.python_path
         argv = [sys.executable, "-m", "sandboxed.zygote", str(theirs.fileno())]

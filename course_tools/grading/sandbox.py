@@ -257,9 +257,13 @@ class Sandbox:
         ``sandboxed/zygote.py``), or None with confinement off."""
         if not self.confined:
             return None
+        under_tmp = _under_tmp(_system_binds())
+        mounts = list(zip(under_tmp[0::3], under_tmp[1::3], under_tmp[2::3]))
         return {"copy": str(self.copy), "home": LEARNER_HOME, "workdir": self.workdir, "tmp": "/tmp",
-                "binds": [path for path in self.binds], "limits": self.limits(),
-                "scratch_bytes": self.confinement.scratch_mb << 20}
+                "binds": [[path, False] for path in self.binds]
+                + [[dest, True] for flag, _, dest in mounts if flag != "--symlink"],
+                "links": [[target, dest] for flag, target, dest in mounts if flag == "--symlink"],
+                "limits": self.limits(), "scratch_bytes": self.confinement.scratch_mb << 20}
 
     def command(self, argv, env=None, forks_sandboxes=False):
         """The command line that runs ``argv`` confined, in the copy, with exactly ``env``

@@ -112,15 +112,21 @@ def _show_only_this_grading(grading):
             os.symlink(os.readlink(source), target)
         else:
             _bind(source, target, read_only=True)
-    staged = []  # the socket folders, held under the home while /tmp is replaced
-    for index, folder in enumerate(grading["binds"]):
+    # what lies under /tmp and must stay (the socket folders; an interpreter installed there),
+    # held under the home while /tmp is replaced
+    staged = []
+    for index, (folder, read_only) in enumerate(grading["binds"]):
         staged.append(os.path.join(home, f".grader-{index}"))
-        _bind(folder, staged[-1], read_only=False)
+        _bind(folder, staged[-1], read_only)
     _mount("tmpfs", grading["tmp"], "tmpfs", MS_NOSUID | MS_NODEV, size.replace("0755", "1777"))
-    for folder, stage in zip(grading["binds"], staged):
-        _bind(stage, folder, read_only=False)
+    for (folder, read_only), stage in zip(grading["binds"], staged):
+        os.makedirs(os.path.dirname(folder), exist_ok=True)
+        _bind(stage, folder, read_only)
         _check(_libc.umount2(stage.encode(), MNT_DETACH), f"umount {stage}")
-        os.rmdir(stage)
+        os.rmdir(stage) if os.path.isdir(stage) else os.remove(stage)
+    for target, link in grading["links"]:
+        os.makedirs(os.path.dirname(link), exist_ok=True)
+        os.symlink(target, link)
 
 
 def _as_pid_one(grading):
