@@ -28,7 +28,7 @@ LOCK = Path("/tmp/rnn-course-hub-test.lock")
 ENV_DIR = BASE / "env"  # kept between runs: set-up reinstalls it only when requirements.txt changes
 SYSTEM_PYTHON = "/usr/bin/python3"
 INSTRUCTOR = "rnnhub-teacher"
-STUDENTS = ("rnnhub-ada", "rnnhub-ben")
+STUDENTS = ("rnnhub-ada", "rnnhub-ben", "rnnhub-mallory")  # Mallory's submission attacks its grader
 COURSE_ID = "rnn-step-by-step"
 
 

@@ -1,17 +1,23 @@
 """The course on a real JupyterHub (deploy/), from release to feedback.
 
-The server is set up by ``deploy/setup_server.py`` for an instructor and two students who are
+The server is set up by ``deploy/setup_server.py`` for an instructor and three students who are
 separate system users; the hub runs ``deploy/jupyterhub_config.py`` behind configurable-http-
 proxy. Everyone acts through the hub: the instructor through the formgrader's API, the
 students through the Assignments panel's API, JupyterLab's contents API and their own kernels.
-Ada answers every exercise; Ben answers the forward passes only.
+Ada answers every exercise; Ben answers the forward passes only; Mallory answers the cell
+functions and adds a cell that, while it is graded, goes for the instructor's files.
 """
+import contextlib
 import copy
 import json
 import os
+import pwd
+import sqlite3
 import stat
 import subprocess
 import textwrap
+import time
+from urllib.parse import urlparse
 
 import nbformat
 import pytest
@@ -28,14 +34,17 @@ from tests.markers import HUB
 
 pytestmark = HUB
 
-ADA, BEN = STUDENTS
+ADA, BEN, MALLORY = STUDENTS
 FORWARD = [name for name in EXERCISES if name.endswith("_forward")]
-ANSWERED = {ADA: list(EXERCISES), BEN: FORWARD}
+CELL_FUNCTIONS = [name for name in EXERCISES if "_cell_" in name]
+ANSWERED = {ADA: list(EXERCISES), BEN: FORWARD, MALLORY: CELL_FUNCTIONS}
 EXPECTED = {student: {name: float(POINTS[name]) if name in answered else 0.0 for name in EXERCISES}
             for student, answered in ANSWERED.items()}
 NOTEBOOK = f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
 SCREENSHOTS = ROOT / "test-output" / "hub"
 STUB = "raise NotImplementedError()"  # what nbgrader leaves of a solution
+INTRUSION = "INTRUSION "  # what Mallory's cell prints before its verdict
+LEARNER_UID = 65534  # who learner code is in the grading sandbox (course_tools/grading/sandbox.py)
 
 
 class CourseCycle:
@@ -74,14 +83,23 @@ def cycle(solutions):
             notebook = nbformat.from_dict(server.read_notebook(NOTEBOOK))
             run.fetched[student] = copy.deepcopy(notebook)
             answers = {name: solutions[name] for name in ANSWERED[student]}
-            server.save_notebook(NOTEBOOK, fill_notebook(notebook, answers))
-            run.validation[student] = server.post_json("assignments/validate", data={"path": NOTEBOOK})
+            fill_notebook(notebook, answers)
+            if student == MALLORY:  # a scratch cell of her own, at the end; she does not validate
+                notebook.cells.append(nbformat.v4.new_code_cell(_intrusion_code(run.settings, hub.url)))
+            server.save_notebook(NOTEBOOK, notebook)
+            if student != MALLORY:
+                run.validation[student] = server.post_json("assignments/validate", data={"path": NOTEBOOK})
             server.assignment_action("submit", ASSIGNMENT)
 
-        # the instructor collects, autogrades each submission, generates and releases feedback
+        # the instructor collects, autogrades each submission, generates and releases feedback;
+        # the gradebook is read around Mallory's grading, and what her cell printed there
         _formgrader(teacher, "collect")
         for student in STUDENTS:
+            if student == MALLORY:
+                run.gradebook_before_mallory = _gradebook_rows(run.settings, besides=[MALLORY])
             _formgrader(teacher, "autograde", student)
+        run.gradebook_after_mallory = _gradebook_rows(run.settings, besides=[MALLORY])
+        run.intrusion = _printed_by_intrusion(_autograded(run.settings, MALLORY))
         _formgrader(teacher, "generate_feedback")
         _formgrader(teacher, "release_feedback")
         run.submissions = teacher.request("GET", f"formgrader/api/submissions/{ASSIGNMENT}").json()
@@ -135,8 +153,111 @@ def _attempts_code(settings):
         """)
 
 
+def _intrusion_code(settings, hub_url):
+    """Mallory's scratch cell. Wherever it runs, it tries to read the instructor's source
+    notebook, gradebook and hidden inputs, in the course directory and in every folder up from
+    its working folder; to write the gradebook (a file opened for writing, rows changed) and a
+    file in the course directory; and to reach the hub. It prints one line: what it managed,
+    who it was, where, and which folders it could list."""
+    port = urlparse(hub_url).port
+    return textwrap.dedent(f"""
+        import json, os, socket, sqlite3, time
+        course = {str(settings.course_dir)!r}
+        wanted = ["source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb", "gradebook.db", "course_tools/grading/hidden.py"]
+        places, folder = [course], os.getcwd()
+        while folder not in places:
+            places.append(folder)
+            folder = os.path.dirname(folder)
+        verdict = {{"uid": os.getuid(), "gid": os.getgid(), "cwd": os.getcwd(), "time": time.time(),
+                   "course visible": os.path.exists(course), "listed": {{}}, "read": [], "wrote": [],
+                   "reached the hub": False}}
+        for place in places:
+            try:
+                verdict["listed"][place] = sorted(os.listdir(place))
+            except OSError:
+                pass
+            for name in wanted:
+                try:
+                    with open(os.path.join(place, name), "rb") as file:
+                        file.read()
+                    verdict["read"].append(os.path.join(place, name))
+                except OSError:
+                    pass
+            gradebook = os.path.join(place, "gradebook.db")
+            try:
+                os.close(os.open(gradebook, os.O_WRONLY | os.O_APPEND))
+                verdict["wrote"].append(gradebook + " (opened for writing)")
+            except OSError:
+                pass
+            try:
+                with sqlite3.connect(f"file:{{gradebook}}?mode=rw", uri=True) as db:
+                    db.execute("INSERT INTO student (id) VALUES ('intruder')")
+                    db.execute("UPDATE grade SET manual_score = 100")
+                verdict["wrote"].append(gradebook)
+            except Exception:
+                pass
+        try:
+            with open(os.path.join(course, "intruder.txt"), "x") as file:
+                file.write("Mallory was here")
+            verdict["wrote"].append(os.path.join(course, "intruder.txt"))
+        except OSError:
+            pass
+        try:
+            socket.create_connection(("127.0.0.1", {port}), timeout=2).close()
+            verdict["reached the hub"] = True
+        except OSError:
+            pass
+        print({INTRUSION!r} + json.dumps(verdict))
+        """)
+
+
+def _autograded(settings, student):
+    return settings.course_dir / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+
+
+def _printed_by_intrusion(autograded_notebook):
+    """What Mallory's cell printed in an autograded notebook (read here, as root): its verdict,
+    or the cell's outputs as text when it printed none."""
+    cell = nbformat.read(str(autograded_notebook), as_version=4).cells[-1]
+    text = "".join(output.get("text", "") for output in cell.get("outputs", []))
+    if INTRUSION not in text:
+        return {"no verdict; the cell's outputs": cell.get("outputs", [])}
+    return json.loads(text.split(INTRUSION, 1)[1].splitlines()[0])
+
+
+def _gradebook_rows(settings, besides=()):
+    """Every row of the gradebook, but those of the grading of ``besides``'s submissions (the
+    submission, its notebooks, their grades and comments); read here, as root."""
+    path = settings.course_dir / "gradebook.db"
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        db.row_factory = sqlite3.Row
+        tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        rows = {table: [dict(row) for row in db.execute(f'SELECT * FROM "{table}"')] for table in tables}
+    submissions = {row["id"] for row in rows["submitted_assignment"] if row["student_id"] in besides}
+    notebooks = {row["id"] for row in rows["submitted_notebook"] if row["assignment_id"] in submissions}
+    rows["submitted_assignment"] = [row for row in rows["submitted_assignment"] if row["id"] not in submissions]
+    rows["submitted_notebook"] = [row for row in rows["submitted_notebook"] if row["id"] not in notebooks]
+    for table in ("grade", "comment"):
+        rows[table] = [row for row in rows[table] if row["notebook_id"] not in notebooks]
+    return {table: sorted(json.dumps(row, sort_keys=True, default=str) for row in table_rows)
+            for table, table_rows in rows.items()}
+
+
+def _assert_confined(seen, settings):
+    """What Mallory's cell saw is what a sandbox shows: nobody in a copy of her folder, with
+    nothing of the course's, the gradebook out of reach and no network."""
+    assert {key: seen.get(key) for key in ("uid", "gid", "cwd")} == \
+        {"uid": LEARNER_UID, "gid": LEARNER_UID, "cwd": f"/home/learner/{ASSIGNMENT}"}, seen
+    assert seen["read"] == [] and seen["wrote"] == [], seen
+    assert not seen["course visible"] and not seen["reached the hub"], seen
+    course_entries = {"gradebook.db", "source", "autograded", "submitted", "nbgrader_config.py", "course_tools"}
+    assert not any(course_entries & set(entries) for entries in seen["listed"].values()), seen["listed"]
+    assert not (settings.course_dir / "intruder.txt").exists()
+
+
 def test_the_setup_is_reported_step_by_step(cycle):
-    for step in ("homes of 3 users are private", "exchange", "course directory", "2 students in the gradebook"):
+    for step in (f"homes of {1 + len(STUDENTS)} users are private", "exchange", "course directory",
+                 f"{len(STUDENTS)} students in the gradebook"):
         assert step in cycle.setup_output
 
 
@@ -161,6 +282,17 @@ def test_validate_runs_the_notebook_in_the_students_kernel(cycle):
     failed = cycle.validation[BEN]["value"]["failed"]
     failed_checks = {name for name in EXERCISES for cell in failed if f"{name}_test({name})" in cell["source"]}
     assert len(failed) == len(failed_checks) and failed_checks == set(EXERCISES) - set(ANSWERED[BEN])
+
+
+def test_a_submission_reaches_nothing_of_the_instructors_while_the_formgrader_grades_it(cycle):
+    """Mallory's cell, run by the formgrader's autograde (as the instructor, who is not root),
+    could read and write nothing of the course's and ran as nobody in a copy of her folder."""
+    _assert_confined(cycle.intrusion, cycle.settings)
+
+
+def test_a_submissions_grading_changes_no_row_of_the_gradebook_but_its_own(cycle):
+    assert cycle.gradebook_after_mallory == cycle.gradebook_before_mallory
+    assert scores_only(scores_by_exercise(gradebook_url(cycle.settings.course_dir)))[MALLORY] == EXPECTED[MALLORY]
 
 
 def test_the_gradebook_holds_each_students_grades(cycle):
@@ -253,15 +385,30 @@ def test_a_student_has_the_assignment_list_and_no_instructor_tools(cycle, browse
 
 def test_the_instructor_can_grade_the_class_with_grade_class_on_the_hub(cycle):
     """For a large class: grade-class, from the instructor's own server (a terminal there runs
-    the same), regrades both submissions to the same grades."""
-    graded = cycle.hub.server(INSTRUCTOR).run_code(textwrap.dedent(f"""
-        import subprocess, sys
+    the same), as the instructor (not root), regrades every submission to the same grades, with
+    the learners' code confined: Mallory's cell, run again, reached nothing either."""
+    autograded = _autograded(cycle.settings, MALLORY)
+    rows = _gradebook_rows(cycle.settings, besides=STUDENTS)
+    started = time.time()
+    printed = cycle.hub.server(INSTRUCTOR).run_code(textwrap.dedent(f"""
+        import json, os, subprocess, sys
         result = subprocess.run([sys.executable, "-m", "course_tools.grade_class", {ASSIGNMENT!r}, "--regrade"],
                                 cwd={str(cycle.settings.course_dir)!r}, capture_output=True, text=True)
-        print(result.returncode, result.stdout, result.stderr)
+        print(json.dumps({{"uid": os.getuid(), "returncode": result.returncode,
+                          "output": result.stdout + result.stderr}}))
         """), timeout=300)
-    assert graded.startswith("0 ") and f"{ASSIGNMENT}: 2 submissions; 2 graded" in graded, graded
+    graded = json.loads(printed.strip().splitlines()[-1])
+    count = len(STUDENTS)
+    assert graded["returncode"] == 0 and f"{ASSIGNMENT}: {count} submissions; {count} graded" in graded["output"], \
+        graded["output"]
     assert scores_only(scores_by_exercise(gradebook_url(cycle.settings.course_dir))) == EXPECTED
+    assert _gradebook_rows(cycle.settings, besides=STUDENTS) == rows
+    instructor = pwd.getpwnam(INSTRUCTOR).pw_uid
+    assert graded["uid"] == instructor != 0
+    assert autograded.stat().st_uid == instructor  # written by grade-class, as the instructor
+    seen = _printed_by_intrusion(autograded)
+    assert seen.get("time", 0) > started, f"Mallory's notebook was not graded again: {seen}"
+    _assert_confined(seen, cycle.settings)
 
 
 def _modes(settings):
