@@ -18,9 +18,10 @@ from course_tools.scores import gradebook_url, scores_by_exercise
 from course_tools.submissions import fill_release, submit
 from tests import class_grading
 from tests.chromium import launch_chromium
-from tests.corpus import submit_corpus
+from tests.corpus import course_files, submit_corpus
 from tests.sandboxing import course_confinement
 from tests.mutants import first_mistake_of
+from tests.ports import listening
 
 # Kernels started by the tests (nbclient, nbgrader) use this environment's Python.
 os.environ.update(nbgrader_env())
@@ -45,25 +46,41 @@ def submit_test_learners(course, solutions):
     submit_corpus(course, solutions)
 
 
-class CourseRun:
-    """What the main job left in a scratch copy of the kit: the graded course and the grades."""
+@pytest.fixture(scope="session")
+def loopback_listener():
+    """An HTTP server on loopback for the session, recording every connection: the hostile
+    submissions (tests/corpus.py), built while it runs, try to reach it."""
+    with listening() as listener:
+        yield listener
 
-    def __init__(self, kit_root, root, output, scores):
+
+class CourseRun:
+    """What the main job left in a scratch copy of the kit: the graded course, the grades, and
+    the course's files (``course_files``) as they were before the grading."""
+
+    def __init__(self, kit_root, root, output, scores, files_before):
         self.kit_root, self.root, self.output, self.scores = kit_root, root, output, scores
+        self.files_before = files_before
 
 
 @pytest.fixture(scope="session")
-def course_run(tmp_path_factory, solutions):
+def course_run(tmp_path_factory, solutions, loopback_listener):
     """Run the main job on a scratch copy of the kit, submitting, besides the samples, the
     reference, one wrong submission per exercise and the fixture corpus: everyone is graded
     in one nbgrader autograde run."""
     kit = copy_course(tmp_path_factory.mktemp("scratch") / "kit")
+    files_before = {}
+
+    def prepare(course):
+        submit_test_learners(course, solutions)
+        files_before.update(course_files(course))
+
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        returncode = grade_samples_main(["--root", str(kit)], lambda course: submit_test_learners(course, solutions))
+        returncode = grade_samples_main(["--root", str(kit)], prepare)
     assert returncode == 0, printed.getvalue()
     course = kit / ".samples"
-    return CourseRun(kit, course, printed.getvalue(), scores_by_exercise(gradebook_url(course)))
+    return CourseRun(kit, course, printed.getvalue(), scores_by_exercise(gradebook_url(course)), files_before)
 
 
 NO_NOTEBOOK = "no_notebook"  # a submitted folder without the notebook: nbgrader cannot grade it
@@ -85,11 +102,13 @@ def make_class_course(root, solutions):
 class ClassRun:
     """A class graded by grade-class in three goes: stopped with Ctrl-C, then (the README's
     command) killed halfway, then run to the end while one of its workers is killed; each go's
-    (exit code, stdout, stderr), who was graded before the last go and how long the journal was."""
+    (exit code, stdout, stderr), who was graded before the last go and how long the journal was;
+    the course's files (``course_files``) as they were before the first go."""
 
     def __init__(self, course, stopped, killed, graded_before_last_go, journal_before_last_go, finished, lost_worker,
-                 left_running):
+                 left_running, files_before):
         self.course, self.stopped, self.killed, self.finished = course, stopped, killed, finished
+        self.files_before = files_before
         self.graded_before_last_go, self.journal_before_last_go = graded_before_last_go, journal_before_last_go
         self.lost_worker = lost_worker
         self.left_running = left_running
@@ -97,8 +116,9 @@ class ClassRun:
 
 
 @pytest.fixture(scope="session")
-def class_run(tmp_path_factory, solutions):
+def class_run(tmp_path_factory, solutions, loopback_listener):
     course = make_class_course(tmp_path_factory.mktemp("class") / "course", solutions)
+    files_before = course_files(course)
     halfway = len(list((course / "submitted").iterdir())) // 2
     *stopped, left_after_stop = class_grading.interrupt_after(course, 3, class_grading.SIGINT)
     # the README's own command, killed as a scheduler or the out-of-memory killer would
@@ -108,7 +128,7 @@ def class_run(tmp_path_factory, solutions):
     journal_before_last_go = class_grading.journal_lines(course)
     *finished, lost_worker = class_grading.run_losing_a_worker(course, journal_before_last_go + 2)
     return ClassRun(course, tuple(stopped), tuple(killed), graded, journal_before_last_go, tuple(finished),
-                    lost_worker, left_after_stop + left_after_kill)
+                    lost_worker, left_after_stop + left_after_kill, files_before)
 
 
 @pytest.fixture

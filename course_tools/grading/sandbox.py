@@ -282,23 +282,26 @@ class Sandbox:
         prlimit = ["prlimit", f"--as={limits['memory']}", f"--cpu={limits['cpu']}", f"--nproc={limits['processes']}",
                    f"--fsize={limits['file_size']}", f"--nofile={limits['open_files']}", "--"]
         learner_view = self._learner_mounts(env) + ["--"] + prlimit + list(argv)
+        # the command is the first process of a PID namespace of its own, as a fork of the
+        # zygote is: killing its parent (it has none in sight) or its process group ends it at
+        # once, in the cell that did it; when it ends, so does everything it started
+        pid_one = [] if forks_sandboxes else ["--unshare-pid", "--as-pid-1"]
         bwrap = conf.bwrap_program()
         namespaces = ["--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
                       "--die-with-parent", "--hostname", "grading"]
-        if not forks_sandboxes:
-            namespaces.insert(0, "--unshare-pid")
-        # /proc of a PID namespace of its own; the zygote (no learner code runs in it) sees the
-        # machine's as it is, since a fork may mount its own /proc only where a /proc without
-        # mounts over parts of it is visible (and bwrap's --proc mounts over /proc/sys)
-        system = _system_binds() + ["--dev", "/dev", *(["--bind", "/proc", "/proc"] if forks_sandboxes
-                                                       else ["--proc", "/proc"])]
+        # the command's own /proc, of its PID namespace; a /proc may be mounted inside only where
+        # one without mounts over parts of it is in sight (bwrap's --proc mounts over /proc/sys),
+        # so where a bwrap or a fork inside mounts it (as root; the zygote's forks), the outer
+        # sandbox shows the machine's as it is (only trusted code runs before the inner mount)
+        own_proc = not forks_sandboxes and not self.as_root
+        system = _system_binds() + ["--dev", "/dev", *(["--proc", "/proc"] if own_proc else ["--bind", "/proc", "/proc"])]
         for tool in self.tools:
             system += ["--ro-bind", str(tool), f"{TOOLS_DIR}/{tool.name}"]
         user = ["--unshare-user", "--uid", str(LEARNER_UID), "--gid", str(LEARNER_UID)]
         if not forks_sandboxes:
             user.append("--disable-userns")
         if not self.as_root:
-            return [bwrap, *namespaces, *user, "--cap-drop", "ALL", *system, *learner_view]
+            return [bwrap, *namespaces, *pid_one, *user, "--cap-drop", "ALL", *system, *learner_view]
         # as root: the first sandbox lays out the files (bwrap finds each bind's source in the
         # view it starts in, so the copy and the sockets are bound into it), then the code
         # becomes root_uid, whose own bwrap makes the user namespace in which the process limit
@@ -313,7 +316,8 @@ class Sandbox:
         folders = _reachable_folders(mount_points + [str(self.root), *self.binds, "/tmp", LEARNER_HOME])
         drop = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
                 "--bounding-set=-all", "--no-new-privs", "--"]
-        inner = [bwrap, *user, "--die-with-parent", "--bind", "/", "/", "--dev", "/dev"]
+        inner = [bwrap, *pid_one, *user, "--die-with-parent", "--bind", "/", "/", "--dev", "/dev",
+                 *(["--proc", "/proc"] if pid_one else [])]
         return [bwrap, *namespaces, *folders, *system, *outer_files, "--", *drop, *inner, *learner_view]
 
     def _learner_mounts(self, env):
