@@ -282,10 +282,11 @@ class Sandbox:
         prlimit = ["prlimit", f"--as={limits['memory']}", f"--cpu={limits['cpu']}", f"--nproc={limits['processes']}",
                    f"--fsize={limits['file_size']}", f"--nofile={limits['open_files']}", "--"]
         learner_view = self._learner_mounts(env) + ["--"] + prlimit + list(argv)
-        # the command is the first process of a PID namespace of its own, as a fork of the
-        # zygote is: killing its parent (it has none in sight) or its process group ends it at
-        # once, in the cell that did it; when it ends, so does everything it started
-        pid_one = [] if forks_sandboxes else ["--unshare-pid", "--as-pid-1"]
+        # the command is the first process of a PID namespace and of a session of its own, as a
+        # fork of the zygote is: killing its parent (it has none in sight) or its process group
+        # ends it, and nothing else, at once, in the cell that did it; when it ends, so does
+        # everything it started
+        pid_one = [] if forks_sandboxes else ["--unshare-pid", "--as-pid-1", "--new-session"]
         bwrap = conf.bwrap_program()
         namespaces = ["--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
                       "--die-with-parent", "--hostname", "grading"]

@@ -19,7 +19,7 @@ def launch_with_popen(sandbox, env):
     and output."""
     command = sandbox.command([sys.executable, "-m", "sandboxed.worker", sandbox.workdir], env=env)
     return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            **sandbox.popen_options(env))
+                            start_new_session=True, **sandbox.popen_options(env))  # a signal to its group spares ours
 
 
 def _error_fields(error):

@@ -138,6 +138,7 @@ def _as_pid_one(grading):
         _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     except OSError:  # a /proc this namespace may not mount over: hide the grader's instead
         _mount("tmpfs", "/proc", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, "size=4k")
+    os.setsid()  # a session inside, as bwrap --new-session gives a launched command
     _loopback_up()
     socket.sethostname("grading")
     with open("/proc/sys/user/max_user_namespaces", "w") as handle:  # no namespace of its own in here
@@ -199,9 +200,11 @@ def _run_forked(request, fds, base_path, own_entries, zygote_socket, set_by_impo
     """In the forked process: take the standard streams, wait to be adopted, then run the
     command (confined by a keeper when the request says how), and exit."""
     zygote_socket.close()
+    # a session (and process group) of its own, as jupyter_client starts kernels: a signal the
+    # command sends to its process group reaches neither the zygote nor the grading process
+    os.setsid()
     null = os.open(os.devnull, os.O_RDWR)
     if request["kind"] == "kernel":
-        os.setsid()  # as jupyter_client starts kernels: a session (and process group) of its own
         os.dup2(null, 0)
     else:
         os.dup2(fds[0], 0)
