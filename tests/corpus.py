@@ -422,7 +422,7 @@ def _leave_a_lingerer():
 
 def _kill_everyone():
     """Stop, terminate and kill every other pid in /proc, kill all kill(-1) reaches, then the
-    parent (when exposed: only the parent); then wait for the end, which comes from outside."""
+    parent (when exposed: only the parent); then wait a moment for an end from outside."""
     if not _exposed():
         for pid in set(_pids()) - {os.getpid(), os.getppid()}:
             for signum in (signal.SIGSTOP, signal.SIGTERM, signal.SIGKILL):
@@ -660,8 +660,10 @@ numpy.all = lambda *args, **kwargs: True
                               "everything else right",
             _attack(cell='_verdict("HOSTILE", {"pid": os.getpid(), "pids": _pids()})\n'
                          'time.sleep(0.5)  # for the output to leave\n_kill_everyone()')),
+    # the first process of its own PID namespace and session, the killer hits nothing but its
+    # own sandbox, and cannot even end itself by a signal: its right function keeps its points
     Fixture("killer_in_function", "one function that kills every pid in /proc, all kill(-1) reaches and its parent",
-            _attack(rnn_cell_backward="_kill_everyone()"), zero={"rnn_cell_backward"}),
+            _attack(rnn_cell_backward="_kill_everyone()")),
     Fixture("flooder_in_cell", "a scratch cell that takes 4 GiB, fills the disk and forks until refused; everything "
                                "else right",
             _attack(cell='_verdict("HOSTILE", {f.__name__: _flooded(f)\n'
