@@ -1,12 +1,10 @@
 """Learner code in a grading kernel, launched or forked, is confined: it runs as nobody in a copy
 of its own submission, sees nothing else of the course, reaches no network, meets every limit,
 and leaves nothing running; where no sandbox can start, grading refuses and names the fix."""
-import http.server
 import json
 import os
 import shutil
 import sys
-import threading
 
 import nbformat
 import psutil
@@ -17,6 +15,7 @@ from course_tools.grade_class.zygote import ForkedKernelManager, become_subreape
 from course_tools.grading.kernels import PrivateSocketKernelManager
 from course_tools.grading.sandbox import FIX, Confinement, Sandbox, SandboxUnavailable
 from course_tools.layout import ASSIGNMENT, RELEASE_DIR
+from tests.ports import Listener
 from tests.sandboxing import course_confinement
 
 DISTRIBUTION_BWRAP = "/usr/bin/bwrap"  # Debian's bubblewrap package (.ci/run installs it)
@@ -83,23 +82,10 @@ print("SEEN " + json.dumps(seen))
 
 @pytest.fixture(scope="module")
 def loopback_server():
-    """An HTTP server on 127.0.0.1 that counts the requests it gets."""
-    hits = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1], hits
-    server.shutdown()
+    """An HTTP server on 127.0.0.1 that records whoever connects."""
+    listener = Listener()
+    yield listener
+    listener.close()
 
 
 def a_course_with_one_submission(root):
@@ -115,7 +101,7 @@ def a_course_with_one_submission(root):
 
 @pytest.mark.parametrize("manager, bwrap", KERNELS)
 def test_a_grading_kernel_is_confined(manager, bwrap, tmp_path, loopback_server, monkeypatch):
-    port, hits = loopback_server
+    port = loopback_server.port
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "the instructor's token")  # as on the hub
     folder = a_course_with_one_submission(tmp_path)
     mark = f"9{os.getpid() % 1000}.{tmp_path.stat().st_ino % 1000}"
@@ -143,7 +129,7 @@ def test_a_grading_kernel_is_confined(manager, bwrap, tmp_path, loopback_server,
                   if p.startswith(home + os.sep)}
     assert seen["home"] is None or set(seen["home"]) <= on_the_way, seen["home"]
     assert "JUPYTERHUB_API_TOKEN" not in seen["env"] and "KIT_ROOT" not in seen["env"], "the grader's variables"
-    assert seen["network"] in ("ConnectionRefusedError", "OSError") and not hits
+    assert seen["network"] in ("ConnectionRefusedError", "OSError") and not loopback_server.connections
     assert seen["write_helper"] == "OSError" and seen["write_new_file"] == "allowed"
     assert seen["huge_file"] == "OSError"  # past the file size limit
     assert seen["fill_tmp"] == "OSError" and seen["tmp_mb"] <= confinement.scratch_mb + 1  # the last one empty
