@@ -124,8 +124,7 @@ class Zygote:
         confinement.check()
         self.sandbox = Sandbox(confinement, None, tools=[WORKER_PACKAGE], shared=[tempfile.gettempdir()])
         atexit.register(self.sandbox.remove)  # if killed instead, the next grader removes it
-        env = self.sandbox.environment() if self.sandbox.confined else dict(os.environ)
-        env["PYTHONPATH"] = self.sandbox.python_path
+        env = self.sandbox.tool_environment()
         argv = [sys.executable, "-m", "sandboxed.zygote", str(theirs.fileno())]
         self.process = subprocess.Popen(self.sandbox.command(argv, env=env, forks_sandboxes=True),
                                         pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,

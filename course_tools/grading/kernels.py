@@ -51,7 +51,7 @@ class PrivateSocketKernelManager(AsyncKernelManager):
         try:
             return await super().start_kernel(**kwargs)
         except BaseException:  # nbclient cleans up after a kernel that started, not one that failed to
-            self.remove_socket_folder()
+            self.remove_private_folders()
             raise
 
     def format_kernel_cmd(self, extra_arguments=None):
@@ -68,7 +68,7 @@ class PrivateSocketKernelManager(AsyncKernelManager):
             await super().shutdown_kernel(now=now, restart=restart)
         finally:
             if not restart:
-                self.remove_socket_folder()
+                self.remove_private_folders()
 
     async def cleanup_resources(self, restart=False):
         """Called by nbclient after every run, even when the kernel died or never started."""
@@ -76,9 +76,10 @@ class PrivateSocketKernelManager(AsyncKernelManager):
             await super().cleanup_resources(restart=restart)
         finally:
             if not restart:
-                self.remove_socket_folder()
+                self.remove_private_folders()
 
-    def remove_socket_folder(self):
+    def remove_private_folders(self):
+        """Remove the kernel's socket folder and its sandbox's scratch folder."""
         if self.socket_folder is not None:
             shutil.rmtree(self.socket_folder, ignore_errors=True)
             self.socket_folder = None

@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from traitlets import Bool, Integer, Unicode
@@ -102,32 +103,37 @@ class Confinement(LoggingConfigurable):
         _STARTED.add((self.bwrap_program(), os.getuid()))
 
 
-def _system_binds():
-    """bwrap arguments mounting the system read-only: /usr (and the /bin, /lib... links of a
-    merged /usr), this interpreter's installation and its virtual environment."""
-    args = ["--ro-bind", "/usr", "/usr"]
+@lru_cache(maxsize=None)
+def _system_mounts():
+    """The system, read-only, as bwrap mounts ``(flag, source, destination)``: /usr (and the
+    /bin, /lib... links of a merged /usr), this interpreter's installation and its virtual
+    environment. The same for the whole process."""
+    mounts = [("--ro-bind", "/usr", "/usr")]
     for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         path = Path("/") / name
         if path.is_symlink():
-            args += ["--symlink", os.readlink(path), str(path)]
+            mounts.append(("--symlink", os.readlink(path), str(path)))
         elif path.is_dir():
-            args += ["--ro-bind", str(path), str(path)]
-    args += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
-             "--ro-bind-try", "/etc/localtime", "/etc/localtime"]
+            mounts.append(("--ro-bind", str(path), str(path)))
+    mounts += [("--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"),
+               ("--ro-bind-try", "/etc/localtime", "/etc/localtime")]
     prefixes = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), Path(sys.executable).resolve().parent}
     for prefix in sorted(prefixes):
         if not str(prefix).startswith("/usr/"):
-            args += ["--ro-bind", str(prefix), str(prefix)]
+            mounts.append(("--ro-bind", str(prefix), str(prefix)))
     if Path(sys.prefix).resolve() != Path(sys.prefix):  # a virtual environment reached through a link
-        args += ["--symlink", str(Path(sys.prefix).resolve()), sys.prefix]
-    return args
+        mounts.append(("--symlink", str(Path(sys.prefix).resolve()), sys.prefix))
+    return tuple(mounts)
 
 
-def _under_tmp(system):
-    """The mounts of :func:`_system_binds` (each flag, source, destination) that lie under /tmp,
-    which the learner's memory /tmp hides (an environment there, as in the hub's test)."""
-    triples = zip(system[0::3], system[1::3], system[2::3])
-    return [arg for flag, source, dest in triples if Path(dest).is_relative_to("/tmp") for arg in (flag, source, dest)]
+def _under_tmp():
+    """The system mounts that lie under /tmp, which the learner's memory /tmp hides (an
+    environment there, as in the hub's test)."""
+    return [mount for mount in _system_mounts() if Path(mount[2]).is_relative_to("/tmp")]
+
+
+def _arguments(mounts):
+    return [arg for mount in mounts for arg in mount]
 
 
 def _reachable_folders(paths):
@@ -246,6 +252,13 @@ class Sandbox:
                    OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONNOUSERSITE="1", PWD=self.workdir)
         return env
 
+    def tool_environment(self):
+        """The environment of a grader's tool run in this sandbox (the judge's worker, the
+        zygote): confined, :meth:`environment`, else the grader's; with the tools importable."""
+        env = self.environment() if self.confined else dict(os.environ)
+        env["PYTHONPATH"] = self.python_path
+        return env
+
     def limits(self):
         """The limits of each sandboxed process, by name, in bytes, seconds or counts."""
         conf = self.confinement
@@ -257,8 +270,7 @@ class Sandbox:
         ``sandboxed/zygote.py``), or None with confinement off."""
         if not self.confined:
             return None
-        under_tmp = _under_tmp(_system_binds())
-        mounts = list(zip(under_tmp[0::3], under_tmp[1::3], under_tmp[2::3]))
+        mounts = _under_tmp()
         return {"copy": str(self.copy), "home": LEARNER_HOME, "workdir": self.workdir, "tmp": "/tmp",
                 "binds": [[path, False] for path in self.binds]
                 + [[dest, True] for flag, _, dest in mounts if flag != "--symlink"],
@@ -295,9 +307,8 @@ class Sandbox:
         # so where a bwrap or a fork inside mounts it (as root; the zygote's forks), the outer
         # sandbox shows the machine's as it is (only trusted code runs before the inner mount)
         own_proc = not forks_sandboxes and not self.as_root
-        system = _system_binds() + ["--dev", "/dev", *(["--proc", "/proc"] if own_proc else ["--bind", "/proc", "/proc"])]
-        for tool in self.tools:
-            system += ["--ro-bind", str(tool), f"{TOOLS_DIR}/{tool.name}"]
+        mounts = [*_system_mounts(), *(("--ro-bind", str(tool), f"{TOOLS_DIR}/{tool.name}") for tool in self.tools)]
+        system = _arguments(mounts) + ["--dev", "/dev", *(["--proc", "/proc"] if own_proc else ["--bind", "/proc", "/proc"])]
         user = ["--unshare-user", "--uid", str(LEARNER_UID), "--gid", str(LEARNER_UID)]
         if not forks_sandboxes:
             user.append("--disable-userns")
@@ -313,7 +324,7 @@ class Sandbox:
             outer_files += ["--bind", path, path]
         # the folders bwrap makes on the way to a mount point take the umask: make them
         # reachable by root_uid
-        mount_points = [arg for flag, _, arg in zip(system, system[1:], system[2:]) if flag.endswith("bind")]
+        mount_points = [dest for flag, _, dest in mounts if flag == "--ro-bind"] + ["/proc"]  # folders, not files
         folders = _reachable_folders(mount_points + [str(self.root), *self.binds, "/tmp", LEARNER_HOME])
         drop = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
                 "--bounding-set=-all", "--no-new-privs", "--"]
@@ -324,7 +335,7 @@ class Sandbox:
     def _learner_mounts(self, env):
         size = str(self.confinement.scratch_mb << 20)
         args = ["--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", LEARNER_HOME]
-        args += _under_tmp(_system_binds())  # an interpreter installed under /tmp, mounted over: again
+        args += _arguments(_under_tmp())  # an interpreter installed under /tmp, mounted over: again
         for path in self.binds:  # bound again, since /tmp was mounted over
             args += ["--bind", path, path]
         args += ["--dir", self.workdir]

@@ -74,9 +74,7 @@ class Worker:
                 self.skipped[self._loading_cell] = str(lost)
 
     def _spawn(self):
-        env = self.sandbox.environment() if self.sandbox.confined else dict(os.environ)
-        env.update(PYTHONPATH=self.sandbox.python_path, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
-                   MKL_NUM_THREADS="1")
+        env = dict(self.sandbox.tool_environment(), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
         self.process = self.launch(self.sandbox, env)
         self._buffer = bytearray()
         self._loading_cell = None  # the learner cell the worker said it is running
