@@ -9,6 +9,7 @@ import os
 import sys
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.converters import GenerateFeedback
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, IgnorePattern, LimitOutput,
                                     OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
@@ -16,6 +17,7 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
+from course_tools.grading.feedback_math import MathAsMathML  # noqa: E402
 from course_tools.grading.nbgrader_plugins import (DropDuplicateIds, ExerciseCsvExport,  # noqa: E402
                                                    HaltingExecute, JudgeExercises, PrepareGrading,
                                                    RestoreMissingCells, TolerantNotebookExporter)
@@ -65,3 +67,10 @@ c.Confinement.scratch_mb = 128  # each writable memory file system: the home, /t
 
 # Export: one column per exercise.
 c.ExportApp.plugin_class = ExerciseCsvExport
+
+# Collect: a submission counts only for the account that owns it; one made in another's name
+# is refused, and the collect reports it as an error (course_tools/grading/exchange.py).
+c.ExchangeFactory.collect = "course_tools.grading.exchange.OwnerCheckedCollect"
+
+# Feedback: its math as MathML, readable without MathJax or "Trust HTML".
+c.GenerateFeedback.preprocessors = [*GenerateFeedback.class_traits()["preprocessors"].default(), MathAsMathML]
