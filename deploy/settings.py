@@ -14,7 +14,9 @@ SETTINGS_VARIABLE = "RNN_COURSE_SETTINGS"
 DEFAULT_SETTINGS = Path(__file__).with_name("course.json")
 REQUIRED = ("course_id", "instructor", "students")
 OPTIONAL = {"admins": [], "env_dir": "/opt/rnn-course", "exchange_root": "/srv/nbgrader/exchange",
-            "hub_dir": "/srv/jupyterhub", "bind_url": "http://:8000", "course_dir": None}
+            "hub_dir": "/srv/jupyterhub", "bind_url": "http://:8000", "course_dir": None,
+            "idle_timeout_minutes": 60}
+STUDENT_KEYS = {"id", "first_name", "last_name"}
 
 
 class SettingsError(ValueError):
@@ -33,8 +35,11 @@ class CourseSettings:
         System user who owns the course directory and runs the formgrader.
     students : tuple of str
         System users who take the course.
+    names : dict of str to (str, str)
+        First and last name of each student whose entry gives them (the formgrader shows them).
     admins : tuple of str
-        Hub administrators (they may also be the instructor).
+        Hub administrators: they alone may manage other users' servers. The instructor is one
+        only if named here.
     env_dir : Path
         Shared installation: ``python/`` (the course's packages, read-only for users) and
         ``proxy/`` (configurable-http-proxy).
@@ -46,20 +51,30 @@ class CourseSettings:
         Public URL the hub listens on.
     course_dir : Path
         The instructor's nbgrader course directory (default: ``~instructor/<course_id>``).
+    idle_timeout_minutes : int
+        A server with no activity for this long is stopped (0: never).
     """
     course_id: str
     instructor: str
     students: tuple
+    names: dict
     admins: tuple
     env_dir: Path
     exchange_root: Path
     hub_dir: Path
     bind_url: str
     course_dir: Path
+    idle_timeout_minutes: int
 
     @property
     def users(self):
+        """The instructor and the students: the users the course's folders are made for."""
         return (self.instructor, *self.students)
+
+    @property
+    def roster(self):
+        """Everyone who may log in to the hub or have a server there."""
+        return frozenset((*self.users, *self.admins))
 
     @property
     def python_env(self):
@@ -96,12 +111,34 @@ def load_settings(path=None):
     if missing or unknown:
         raise SettingsError(f"{path}: missing keys {missing}, unknown keys {unknown}")
     values = {**OPTIONAL, **raw}
-    students = tuple(values["students"])
+    students, names = _students(path, values["students"])
     if values["instructor"] in students or len(set(students)) != len(students):
         raise SettingsError(f"{path}: the instructor and the students must be distinct users")
     return CourseSettings(
-        course_id=values["course_id"], instructor=values["instructor"], students=students,
+        course_id=values["course_id"], instructor=values["instructor"], students=students, names=names,
         admins=tuple(values["admins"]), env_dir=Path(values["env_dir"]),
         exchange_root=Path(values["exchange_root"]), hub_dir=Path(values["hub_dir"]),
         bind_url=values["bind_url"],
-        course_dir=Path(values["course_dir"] or _home(values["instructor"]) / values["course_id"]))
+        course_dir=Path(values["course_dir"] or _home(values["instructor"]) / values["course_id"]),
+        idle_timeout_minutes=_minutes(path, values["idle_timeout_minutes"]))
+
+
+def _students(path, entries):
+    """Each student is a user name, or ``{"id": ..., "first_name": ..., "last_name": ...}``."""
+    students, names = [], {}
+    for entry in entries:
+        if isinstance(entry, str):
+            students.append(entry)
+            continue
+        if not isinstance(entry, dict) or "id" not in entry or set(entry) - STUDENT_KEYS:
+            raise SettingsError(f"{path}: a student is a user name or an object with the keys "
+                                f"{sorted(STUDENT_KEYS)}, not {entry!r}")
+        students.append(entry["id"])
+        names[entry["id"]] = (entry.get("first_name", ""), entry.get("last_name", ""))
+    return tuple(students), names
+
+
+def _minutes(path, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise SettingsError(f"{path}: idle_timeout_minutes is a number of minutes (0: never), not {value!r}")
+    return value

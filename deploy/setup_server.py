@@ -7,21 +7,25 @@ it changes only what differs. It needs the users to exist already (``adduser NAM
 
 Steps
 -----
-1. Each user's home is made private (0700): no student reads another's notebooks.
+1. The kit's own folder (it holds the solutions) is made private to its owner (0700), and so
+   is each user's home: no student reads the kit or another's notebooks.
 2. The shared environment ``<env_dir>/python``: the kit's pinned ``requirements.txt``
    (JupyterHub, JupyterLab, nbgrader, numpy, matplotlib) for every user's server and kernel,
    plus configurable-http-proxy in ``<env_dir>/proxy`` from ``deploy/proxy/package-lock.json``.
-3. Settings every user shares: nbgrader's course id and exchange (the environment's
-   ``etc/jupyter/nbgrader_config.py``) and JupyterLab's defaults (no news questions).
-4. The exchange: its root writable by all but sticky, the course's folder owned by the
-   instructor, ``inbound`` write-only for students, ``feedback`` without listing.
+3. Settings every user shares: nbgrader's course id and exchange, with the exchange classes of
+   ``deploy/course_exchange.py`` (the environment's ``etc/jupyter/nbgrader_config.py``), and
+   JupyterLab's defaults (no news questions).
+4. The exchange: its root root's own and closed to writing (0755), the course's folder owned by
+   the instructor, ``inbound`` write-only for students, ``feedback`` without listing.
 5. The instructor's course directory (this kit's config, source and grading tools), private
    to the instructor; an existing one is kept.
 6. Per-user Jupyter settings: the instructor's nbgrader loads the course directory's config;
    students get no formgrader, course list or assignment creator.
-7. The roster in the course's gradebook, and a private folder for the hub's own state.
+7. The roster, with names, in the course's gradebook, and a private folder for the hub's state.
 """
 import argparse
+import csv
+import grp
 import hashlib
 import json
 import os
@@ -41,7 +45,12 @@ STUDENT_SERVER_EXTENSIONS_OFF = ("nbgrader.server_extensions.formgrader", "nbgra
 STUDENT_LAB_PLUGINS_OFF = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list",
                            "@jupyter/nbgrader:create-assignment")
 LAB_DEFAULTS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
-EXCHANGE_ROOT_MODE = 0o1777  # anyone may create, nobody may rename or remove another's entry
+EXCHANGE_ROOT_MODE = 0o755  # root's: no user can create a course folder in it
+# nbgrader's exchange steps that every user runs, and the class of deploy/course_exchange.py for each
+EXCHANGE_CLASSES = {"fetch_assignment": "FetchAssignment", "fetch_feedback": "FetchFeedback", "list": "List",
+                    "release_assignment": "ReleaseAssignment", "release_feedback": "ReleaseFeedback",
+                    "submit": "Submit"}
+EXCHANGE_MODULE = Path(__file__).with_name("course_exchange.py")
 EXCHANGE_COURSE_MODES = {"": 0o755, "outbound": 0o755, "inbound": 0o3733, "feedback": 0o711}
 
 
@@ -100,10 +109,28 @@ def run_as(settings, user, command, cwd=None):
                 env=_user_environment(settings, account))
 
 
+def make_kit_private(settings):
+    """This kit's folder holds the source with its solutions: nobody but its owner reads it."""
+    os.chmod(KIT_ROOT, 0o700)
+    say(f"the kit's folder {KIT_ROOT} is private to {pwd.getpwuid(KIT_ROOT.stat().st_uid).pw_name}")
+
+
 def make_homes_private(settings):
     for user in settings.users:
         os.chmod(_account(user).pw_dir, 0o700)
     say(f"homes of {len(settings.users)} users are private")
+
+
+def check_instructor_group(settings):
+    """Submissions are read by the instructor through the instructor's group: no student may be in it."""
+    instructor = _account(settings.instructor)
+    group = grp.getgrgid(instructor.pw_gid)
+    sharing = sorted(student for student in settings.students
+                     if _account(student).pw_gid == group.gr_gid or student in group.gr_mem)
+    if sharing:
+        raise SetupError(f"the instructor's group {group.gr_name} also holds {', '.join(sharing)}, who could then "
+                         f"read every submission: give {settings.instructor} a group of their own "
+                         f"(adduser does by default)")
 
 
 def install_environment(settings, python):
@@ -137,7 +164,8 @@ def install_proxy(settings):
         say("configurable-http-proxy is up to date")
         return
     if not shutil.which("npm"):
-        raise SetupError("npm is missing: install Node.js 18 or later (Debian: apt-get install nodejs npm)")
+        raise SetupError("npm is missing: install Node.js 18 or later (Debian: apt-get install nodejs, then "
+                         "apt-get install npm if npm is still missing; NodeSource's nodejs has it already)")
     proxy.mkdir(parents=True, exist_ok=True)
     for name in ("package.json", "package-lock.json"):
         shutil.copy(PROXY_PACKAGE / name, proxy / name)
@@ -146,16 +174,29 @@ def install_proxy(settings):
     say(f"configurable-http-proxy installed in {proxy}")
 
 
+def install_exchange_module(settings):
+    """``deploy/course_exchange.py`` into the shared environment, compiled (users cannot write there)."""
+    env_python = settings.env_bin("python")
+    site_packages = Path(_run([env_python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"])
+                         .stdout.strip())
+    shutil.copy(EXCHANGE_MODULE, site_packages / EXCHANGE_MODULE.name)
+    _run([env_python, "-m", "compileall", "-q", site_packages / EXCHANGE_MODULE.name])
+
+
 def write_shared_settings(settings):
     """What every user shares: nbgrader's course and exchange, and JupyterLab's defaults for a
     managed server (no questions about news or updates in the middle of a lab)."""
+    install_exchange_module(settings)
     nbgrader_config = settings.python_env / "etc" / "jupyter" / "nbgrader_config.py"
     nbgrader_config.parent.mkdir(parents=True, exist_ok=True)
+    module = EXCHANGE_MODULE.stem
     nbgrader_config.write_text(
         "# Written by deploy/setup_server.py: the course and exchange of every user of this environment.\n"
         "c = get_config()  # noqa: F821\n"
         f"c.CourseDirectory.course_id = {settings.course_id!r}\n"
-        f"c.Exchange.root = {str(settings.exchange_root)!r}\n")
+        f"c.Exchange.root = {str(settings.exchange_root)!r}\n"
+        "# the exchange root is root's (see deploy/course_exchange.py)\n"
+        + "".join(f"c.ExchangeFactory.{step} = '{module}.{name}'\n" for step, name in EXCHANGE_CLASSES.items()))
     lab_overrides = settings.python_env / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     lab_overrides.parent.mkdir(parents=True, exist_ok=True)
     lab_overrides.write_text(json.dumps(LAB_DEFAULTS, indent=2) + "\n")
@@ -170,6 +211,11 @@ def create_exchange(settings):
     os.chown(root, 0, 0)
     os.chmod(root, EXCHANGE_ROOT_MODE)
     instructor = _account(settings.instructor)
+    for entry in sorted(root.iterdir()):  # made while the root was open to all (nbgrader's default)
+        uid = entry.lstat().st_uid
+        if uid not in (0, instructor.pw_uid):
+            owner = next((account.pw_name for account in pwd.getpwall() if account.pw_uid == uid), f"uid {uid}")
+            say(f"warning: {entry} belongs to {owner}, not to root or the instructor; remove it unless it is a course's")
     for name, mode in EXCHANGE_COURSE_MODES.items():
         folder = settings.exchange_course / name
         folder.mkdir(exist_ok=True)
@@ -213,12 +259,15 @@ def write_user_configs(settings):
 
 
 def import_roster(settings):
-    """Add every student to the gradebook, so the formgrader lists them before they submit."""
+    """Add every student to the gradebook, with their names, so the formgrader lists them
+    before they submit."""
     if not settings.students:
         return
     instructor = _account(settings.instructor)
-    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as roster:
-        roster.write("id\n" + "".join(f"{student}\n" for student in settings.students))
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, newline="") as roster:
+        rows = csv.writer(roster)
+        rows.writerow(["id", "first_name", "last_name"])
+        rows.writerows([student, *settings.names.get(student, ("", ""))] for student in settings.students)
     try:
         os.chown(roster.name, instructor.pw_uid, instructor.pw_gid)
         run_as(settings, settings.instructor, [settings.env_bin("nbgrader"), "db", "student", "import", roster.name],
@@ -237,6 +286,8 @@ def create_hub_directory(settings):
 def setup(settings, python):
     for user in (*settings.users, *settings.admins):  # all must exist before anything changes
         _account(user)
+    check_instructor_group(settings)
+    make_kit_private(settings)
     make_homes_private(settings)
     create_hub_directory(settings)
     install_environment(settings, python)
