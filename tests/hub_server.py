@@ -1,8 +1,10 @@
 """A real JupyterHub on loopback for the deployment tests, set up by ``deploy/setup_server.py``
-for system users that this module creates (the tests run as root, as CI does).
+for system users that this module creates, with passwords (the tests run as root, as CI does).
 
-The hub loads ``deploy/jupyterhub_config.py`` unchanged; a test config on top swaps PAM for
-JupyterHub's test authenticator and adds a service whose token drives the hub's REST API.
+The kit is deployed as the README says, from a copy of its own (``BASE/kit``, in place of
+``/opt/rnn-course-kit``). The hub loads that copy's ``deploy/jupyterhub_config.py`` unchanged,
+PAM logins included; a test config on top only picks free ports and adds a service whose token
+drives the hub's REST API.
 """
 import contextlib
 import fcntl
@@ -26,10 +28,17 @@ from tests.ports import free_port
 BASE = Path("/tmp/rnn-course-hub-test")  # under /tmp: the course's users cannot enter root's folders
 LOCK = Path("/tmp/rnn-course-hub-test.lock")
 ENV_DIR = BASE / "env"  # kept between runs: set-up reinstalls it only when requirements.txt changes
+DEPLOYED_KIT = BASE / "kit"  # the kit's own copy on the server, as the README clones it
 SYSTEM_PYTHON = "/usr/bin/python3"
 INSTRUCTOR = "rnnhub-teacher"
-STUDENTS = ("rnnhub-ada", "rnnhub-ben", "rnnhub-mallory")  # Mallory's submission attacks its grader
+# Mallory's submission attacks its grader; Cleo fetches the assignment and looks around
+STUDENTS = ("rnnhub-ada", "rnnhub-ben", "rnnhub-mallory", "rnnhub-cleo")
+NAMES = {"rnnhub-ada": ("Ada", "Byron"), "rnnhub-ben": ("Ben", "Okafor"), "rnnhub-mallory": ("Mallory", "Kent"),
+         "rnnhub-cleo": ("Cleo", "Duval")}
+OUTSIDER = "rnnhub-outsider"  # has an account on the server, but is not on the course's roster
+ACCOUNTS = (INSTRUCTOR, *STUDENTS, OUTSIDER)
 COURSE_ID = "rnn-step-by-step"
+NOT_DEPLOYED = shutil.ignore_patterns(".git", ".venv", ".samples", "test-output", "__pycache__", ".pytest_cache")
 
 
 def home_of(user):
@@ -54,47 +63,103 @@ def _remove_user(user):
 
 
 def create_users():
-    for user in (INSTRUCTOR, *STUDENTS):
+    """The course's accounts and one outsider, each with a password of its own; returns them."""
+    passwords = {}
+    for user in ACCOUNTS:
         _remove_user(user)
         subprocess.run(["useradd", "--create-home", "--home-dir", str(home_of(user)), "--shell", "/bin/bash",
                         "--user-group", user], check=True)
+        passwords[user] = secrets.token_urlsafe(12)
+    subprocess.run(["chpasswd"], input="".join(f"{user}:{password}\n" for user, password in passwords.items()),
+                   text=True, check=True)
+    return passwords
 
 
 def remove_users():
-    for user in (INSTRUCTOR, *STUDENTS):
+    for user in ACCOUNTS:
         _remove_user(user)
 
 
-def write_settings(port):
+def deploy_kit():
+    """The kit's copy on the server, as ``git clone`` leaves it (without the checkout's own
+    environment, scratch courses and outputs)."""
+    shutil.copytree(KIT_ROOT, DEPLOYED_KIT, ignore=NOT_DEPLOYED, symlinks=True)
+
+
+def write_settings(port, **changes):
     """The course settings of the test server: fresh folders under BASE, the kept environment."""
     path = BASE / "course.json"
+    students = [{"id": user, "first_name": NAMES[user][0], "last_name": NAMES[user][1]} for user in STUDENTS]
     path.write_text(json.dumps({
-        "course_id": COURSE_ID, "instructor": INSTRUCTOR, "students": list(STUDENTS), "admins": [INSTRUCTOR],
+        "course_id": COURSE_ID, "instructor": INSTRUCTOR, "students": students, "admins": [],
         "env_dir": str(ENV_DIR), "exchange_root": str(BASE / "exchange"), "hub_dir": str(BASE / "hub"),
-        "bind_url": f"http://127.0.0.1:{port}"}, indent=2))
+        "bind_url": f"http://127.0.0.1:{port}", "idle_timeout_minutes": 60, **changes}, indent=2))
     return path
 
 
-def run_setup(settings_path):
-    """``deploy/setup_server.py`` as an administrator runs it: the system Python, from the kit."""
+def run_setup(settings_path, python=SYSTEM_PYTHON):
+    """``deploy/setup_server.py`` as an administrator runs it: the system Python, from the kit's copy."""
     return subprocess.run([SYSTEM_PYTHON, "-m", "deploy.setup_server", "--settings", str(settings_path),
-                           "--python", SYSTEM_PYTHON], cwd=KIT_ROOT, capture_output=True, text=True)
+                           "--python", str(python)], cwd=DEPLOYED_KIT, capture_output=True, text=True)
+
+
+def login(url, user, password):
+    """Log in on the hub's login page as a browser does; the response (a redirect on success)."""
+    session = requests.Session()
+    session.get(f"{url}/hub/login", timeout=30).raise_for_status()
+    return session.post(f"{url}/hub/login", timeout=60, allow_redirects=False,
+                        data={"username": user, "password": password, "_xsrf": session.cookies.get("_xsrf", "")})
 
 
 class Hub:
-    """The running hub: its REST API with the test service's token, and each user's server."""
+    """The running hub: its REST API with the test service's token, and each user's server.
+    ``restart`` starts it again with changed settings."""
 
-    def __init__(self, settings_path, url, token, password, log_path):
-        self.settings_path, self.settings = settings_path, load_settings(settings_path)
-        self.url, self.token, self.password, self.log_path = url, token, password, log_path
+    def __init__(self, settings_path, port, passwords):
+        self.settings_path, self.port, self.passwords = settings_path, port, passwords
+        self.url = f"http://127.0.0.1:{port}"
+        self.token = secrets.token_hex(32)
+        self.log_path = BASE / "hub" / "hub.log"
         self.http = requests.Session()
-        self.http.headers["Authorization"] = f"token {token}"
+        self.http.headers["Authorization"] = f"token {self.token}"
+        self.process = None
+
+    @property
+    def settings(self):
+        return load_settings(self.settings_path)
+
+    def start(self):
+        config = BASE / "hub" / "test_jupyterhub_config.py"
+        config.write_text(_test_hub_config(self.token, free_port(), free_port()))
+        with open(self.log_path, "a") as log:
+            self.process = subprocess.Popen(
+                [self.settings.env_bin("jupyterhub"), "-f", config], cwd=self.settings.hub_dir, stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True,
+                env={**os.environ, "RNN_COURSE_SETTINGS": str(self.settings_path),
+                     "PATH": f"{self.settings.python_env / 'bin'}:/usr/local/bin:/usr/bin:/bin"})
+        _wait_for_hub(self)
+
+    def stop(self):
+        if self.process is not None:
+            _stop(self.process)
+            self.process = None
+
+    def restart(self, **settings_changes):
+        self.stop()
+        write_settings(self.port, **settings_changes)
+        self.start()
 
     def log_tail(self, lines=60):
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
-    def api(self, method, path, **kwargs):
-        response = self.http.request(method, f"{self.url}/hub/api{path}", timeout=60, **kwargs)
+    def log_text(self):
+        return self.log_path.read_text(errors="replace")
+
+    def api(self, method, path, expect_ok=True, token=None, **kwargs):
+        headers = {"Authorization": f"token {token}"} if token else {}
+        response = self.http.request(method, f"{self.url}/hub/api{path}", timeout=60, headers=headers, **kwargs)
+        if not expect_ok:
+            return response
         assert response.ok, f"hub API {method} {path}: {response.status_code} {response.text[:500]}"
         return response.json() if response.content else None
 
@@ -180,20 +245,19 @@ class UserServer:
         return "".join(printed)
 
 
-def _test_hub_config(service_token, password, hub_port, proxy_port):
-    """The deployed config, with the test authenticator (one password for every user) and a
-    service token for the test."""
+def _test_hub_config(service_token, hub_port, proxy_port):
+    """The deployed config, with free ports and a service token for the test."""
     return f"""
 c = get_config()  # noqa: F821
-load_subconfig({str(KIT_ROOT / 'deploy' / 'jupyterhub_config.py')!r})  # noqa: F821
-c.JupyterHub.authenticator_class = "dummy"
-c.DummyAuthenticator.password = {password!r}
+load_subconfig({str(DEPLOYED_KIT / 'deploy' / 'jupyterhub_config.py')!r})  # noqa: F821
 c.JupyterHub.hub_port = {hub_port}
 c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_port}"
 c.Spawner.start_timeout = c.Spawner.http_timeout = 180  # a loaded 2-core CI machine starts servers slowly
-c.JupyterHub.services = [{{"name": "deployment-test", "api_token": {service_token!r}}}]
-c.JupyterHub.load_roles = [{{"name": "deployment-test", "services": ["deployment-test"],
-                            "scopes": ["admin:users", "admin:servers", "access:servers", "tokens"]}}]
+c.JupyterHub.services = [*c.JupyterHub.get("services", []),
+                         {{"name": "deployment-test", "api_token": {service_token!r}}}]
+c.JupyterHub.load_roles = [*c.JupyterHub.get("load_roles", []), {{
+    "name": "deployment-test", "services": ["deployment-test"],
+    "scopes": ["admin:users", "admin:servers", "access:servers", "tokens"]}}]
 """
 
 
@@ -210,40 +274,31 @@ def running_hub():
 
 def _hub_session():
     remove_users()
-    for leftover in ("home", "exchange", "hub"):
+    for leftover in ("home", "exchange", "hub", "kit"):
         shutil.rmtree(BASE / leftover, ignore_errors=True)
     (BASE / "home").mkdir(parents=True)
     os.chmod(BASE, 0o755)
     os.chmod(BASE / "home", 0o755)
-    hub_process = None
+    hub = None
     try:
-        create_users()
+        passwords = create_users()
+        deploy_kit()
         port = free_port()
         settings_path = write_settings(port)
         setup = run_setup(settings_path)
         assert setup.returncode == 0, f"deploy/setup_server.py failed:\n{setup.stdout}\n{setup.stderr}"
-        settings = load_settings(settings_path)
-        token, password = secrets.token_hex(32), secrets.token_hex(16)
-        config = BASE / "hub" / "test_jupyterhub_config.py"
-        config.write_text(_test_hub_config(token, password, free_port(), free_port()))
-        log_path = BASE / "hub" / "hub.log"
-        with open(log_path, "w") as log:
-            hub_process = subprocess.Popen(
-                [settings.env_bin("jupyterhub"), "-f", config], cwd=settings.hub_dir, stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True,
-                env={**os.environ, "RNN_COURSE_SETTINGS": str(settings_path),
-                     "PATH": f"{settings.python_env / 'bin'}:/usr/local/bin:/usr/bin:/bin"})
-        hub = Hub(settings_path, f"http://127.0.0.1:{port}", token, password, log_path)
-        _wait_for_hub(hub, hub_process)
+        hub = Hub(settings_path, port, passwords)
+        hub.start()
         yield hub, setup.stdout
     finally:
-        if hub_process is not None:
-            _stop(hub_process)
+        if hub is not None:
+            hub.stop()
         remove_users()
 
 
-def _wait_for_hub(hub, process, timeout=120):
+def _wait_for_hub(hub, timeout=120):
     deadline = time.monotonic() + timeout
+    process = hub.process
     while time.monotonic() < deadline:
         assert process.poll() is None, f"the hub exited ({process.returncode}):\n{hub.log_tail()}"
         with contextlib.suppress(requests.ConnectionError):

@@ -1,23 +1,25 @@
-"""The course on a real JupyterHub (deploy/), from release to feedback.
+"""The course on a real JupyterHub (deploy/), from release to feedback, and what no one may do there.
 
-The server is set up by ``deploy/setup_server.py`` for an instructor and three students who are
-separate system users; the hub runs ``deploy/jupyterhub_config.py`` behind configurable-http-
-proxy. Everyone acts through the hub: the instructor through the formgrader's API, the
-students through the Assignments panel's API, JupyterLab's contents API and their own kernels.
-Ada answers every exercise; Ben answers the forward passes only; Mallory answers the cell
-functions and adds a cell that, while it is graded, goes for the instructor's files.
+The server is set up by ``deploy/setup_server.py`` for an instructor and four students who are
+separate system users with passwords (and one account that is not on the roster); the hub runs
+``deploy/jupyterhub_config.py`` behind configurable-http-proxy, with PAM logins. Everyone acts
+through the hub: the instructor through the formgrader's API, the students through the
+Assignments panel's API, JupyterLab's contents API and their own kernels. Ada answers every
+exercise; Ben answers the forward passes only; Mallory answers the cell functions, adds a cell
+that goes for the instructor's files while it is graded, and submits once more in Ada's name;
+Cleo fetches the assignment and searches every file she can read for the solutions.
 """
 import contextlib
 import copy
+import grp
 import json
 import os
 import pwd
 import sqlite3
 import stat
-import subprocess
+import shutil
 import textwrap
 import time
-from urllib.parse import urlparse
 
 import nbformat
 import pytest
@@ -29,12 +31,16 @@ from deploy.settings import KIT_ROOT
 from deploy.setup_server import EXCHANGE_COURSE_MODES, EXCHANGE_ROOT_MODE
 from tests.chromium import needs_chromium
 from tests.expected import POINTS, scores_only
-from tests.jupyterhub import INSTRUCTOR, STUDENTS, SYSTEM_PYTHON, home_of, run_setup, running_hub
+from tests.hub_attacks import (INTRUSION, SYSTEM_FOLDERS, attempts_code, forgery_code, intrusion_code, scan_code,
+                               solution_markers)
+from tests.hub_server import (BASE, DEPLOYED_KIT, INSTRUCTOR, NAMES, OUTSIDER, STUDENTS, SYSTEM_PYTHON, home_of,
+                              login, run_setup, running_hub)
 from tests.markers import HUB
 
 pytestmark = HUB
 
-ADA, BEN, MALLORY = STUDENTS
+ADA, BEN, MALLORY, CLEO = STUDENTS
+SUBMITTERS = (ADA, BEN, MALLORY)  # Cleo fetches and looks around, but submits nothing
 FORWARD = [name for name in EXERCISES if name.endswith("_forward")]
 CELL_FUNCTIONS = [name for name in EXERCISES if "_cell_" in name]
 ANSWERED = {ADA: list(EXERCISES), BEN: FORWARD, MALLORY: CELL_FUNCTIONS}
@@ -43,22 +49,38 @@ EXPECTED = {student: {name: float(POINTS[name]) if name in answered else 0.0 for
 NOTEBOOK = f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
 SCREENSHOTS = ROOT / "test-output" / "hub"
 STUB = "raise NotImplementedError()"  # what nbgrader leaves of a solution
-INTRUSION = "INTRUSION "  # what Mallory's cell prints before its verdict
 LEARNER_UID = 65534  # who learner code is in the grading sandbox (course_tools/grading/sandbox.py)
+IDLE_MINUTES = 0.25  # the idle culler's timeout in its test
 
 
 class CourseCycle:
     """What one run of the course on the hub left behind, for the tests to examine."""
 
 
-def _formgrader(server, action, student=None):
+def _formgrader(server, action, student=None, expect_success=True):
     """One formgrader button: POST to its API and check it reports success."""
     path = f"formgrader/api/assignment/{ASSIGNMENT}/{action}" if student is None else \
         f"formgrader/api/submission/{ASSIGNMENT}/{student}/{action}"
     result = server.post_json(path)
-    assert result.get("success"), f"formgrader {action} {student or ''} failed: {result.get('error')}\n" \
-                                  f"{str(result.get('log'))[-3000:]}"
+    if expect_success:
+        assert result.get("success"), f"formgrader {action} {student or ''} failed: {result.get('error')}\n" \
+                                      f"{str(result.get('log'))[-3000:]}"
     return result
+
+
+def _printed(server, code, timeout=120):
+    """The JSON line that ``code``, run in a kernel of ``server``, printed last."""
+    return json.loads(server.run_code(code, timeout=timeout).strip().splitlines()[-1])
+
+
+def _collect_in_a_terminal(settings):
+    """``nbgrader collect --update`` in the course directory, as the instructor types it."""
+    return textwrap.dedent(f"""
+        import json, subprocess
+        result = subprocess.run(["nbgrader", "collect", {ASSIGNMENT!r}, "--update"], cwd={str(settings.course_dir)!r},
+                                capture_output=True, text=True)
+        print(json.dumps({{"returncode": result.returncode, "output": result.stdout + result.stderr}}))
+        """)
 
 
 @pytest.fixture(scope="module")
@@ -75,26 +97,31 @@ def cycle(solutions):
         _formgrader(teacher, "assign")
         _formgrader(teacher, "release")
 
-        # each student fetches it, answers in JupyterLab (saved through the contents API),
-        # validates (the notebook runs in the student's own kernel) and submits
+        # each student fetches it; all but Cleo answer in JupyterLab (saved through the contents
+        # API), validate (the notebook runs in the student's own kernel) and submit
         run.fetched, run.validation = {}, {}
         for student, server in students.items():
             server.assignment_action("fetch", ASSIGNMENT)
             notebook = nbformat.from_dict(server.read_notebook(NOTEBOOK))
             run.fetched[student] = copy.deepcopy(notebook)
-            answers = {name: solutions[name] for name in ANSWERED[student]}
-            fill_notebook(notebook, answers)
+            if student not in SUBMITTERS:
+                continue
+            fill_notebook(notebook, {name: solutions[name] for name in ANSWERED[student]})
             if student == MALLORY:  # a scratch cell of her own, at the end; she does not validate
-                notebook.cells.append(nbformat.v4.new_code_cell(_intrusion_code(run.settings, hub.url)))
+                notebook.cells.append(nbformat.v4.new_code_cell(intrusion_code(run.settings, hub.url)))
             server.save_notebook(NOTEBOOK, notebook)
             if student != MALLORY:
                 run.validation[student] = server.post_json("assignments/validate", data={"path": NOTEBOOK})
             server.assignment_action("submit", ASSIGNMENT)
+        # Mallory submits her notebook once more, in Ada's name: the newest submission "of" Ada
+        run.forgery = _printed(students[MALLORY], forgery_code(ADA))
 
-        # the instructor collects, autogrades each submission, generates and releases feedback;
-        # the gradebook is read around Mallory's grading, and what her cell printed there
-        _formgrader(teacher, "collect")
-        for student in STUDENTS:
+        # the instructor collects in the formgrader (the forgery is refused, plainly) and in a
+        # terminal, autogrades each submission, generates and releases feedback; the gradebook
+        # is read around Mallory's grading, and what her cell printed there
+        run.collect = _formgrader(teacher, "collect", expect_success=False)
+        run.collect_in_terminal = _printed(teacher, _collect_in_a_terminal(run.settings))
+        for student in SUBMITTERS:
             if student == MALLORY:
                 run.gradebook_before_mallory = _gradebook_rows(run.settings, besides=[MALLORY])
             _formgrader(teacher, "autograde", student)
@@ -103,112 +130,44 @@ def cycle(solutions):
         _formgrader(teacher, "generate_feedback")
         _formgrader(teacher, "release_feedback")
         run.submissions = teacher.request("GET", f"formgrader/api/submissions/{ASSIGNMENT}").json()
+        run.formgrader_students = teacher.request("GET", "formgrader/api/students").json()
 
         # each student fetches their feedback
         run.feedback = {}
-        for student, server in students.items():
+        for student in SUBMITTERS:
+            server = students[student]
             server.assignment_action("fetch_feedback", ASSIGNMENT)
             folders = server.listing(f"{ASSIGNMENT}/feedback")
             run.feedback[student] = {f"{folder}/{name}": server.read_text(f"{ASSIGNMENT}/feedback/{folder}/{name}")
                                      for folder in folders for name in server.listing(f"{ASSIGNMENT}/feedback/{folder}")}
 
-        run.ada_attempts = json.loads(students[ADA].run_code(_attempts_code(run.settings)).strip().splitlines()[-1])
+        # what each student may not reach, tried from her own kernel
+        run.inbound = {path.name: path for path in run.settings.exchange_course.joinpath("inbound").iterdir()}
+        [ben_submission] = [path for name, path in run.inbound.items() if name.startswith(f"{BEN}+")]
+        run.ada_attempts = _printed(students[ADA], attempts_code(run.settings, BEN, ben_submission))
+        run.scan = _scan_as(CLEO, hub, students[CLEO])
         ada_token = hub.api("POST", f"/users/{ADA}/tokens", json={"note": "deployment test"})["token"]
         run.ada_own_server = hub.server(ADA, ada_token).request("GET", "api/status", expect_ok=False).status_code
         run.ada_on_formgrader = hub.server(INSTRUCTOR, ada_token).request(
             "GET", "formgrader/api/assignments", expect_ok=False).status_code
+        run.instructor_token = hub.api("POST", f"/users/{INSTRUCTOR}/tokens", json={"note": "deployment test"})["token"]
         yield run
 
 
-def _attempts_code(settings):
-    """What Ada runs in her own kernel to reach what is not hers; it prints the outcome of each try."""
-    course, exchange = settings.course_dir, settings.exchange_course
-    ben_home = home_of(BEN)
-    return textwrap.dedent(f"""
-        import glob, json, os, subprocess, tempfile
-        outcome = {{}}
-        def attempt(name, action):
-            try:
-                action()
-                outcome[name] = "succeeded"
-            except OSError as error:
-                outcome[name] = type(error).__name__
-        attempt("read the source notebook", lambda: open({str(course / 'source' / ASSIGNMENT / (ASSIGNMENT + '.ipynb'))!r}).read())
-        attempt("read the gradebook", lambda: open({str(course / 'gradebook.db')!r}, "rb").read())
-        attempt("read the hidden checks", lambda: open({str(course / 'course_tools' / 'grading' / 'hidden.py')!r}).read())
-        attempt("read the reference solutions", lambda: open({str(course / 'course_tools' / 'reference.py')!r}).read())
-        attempt("list the course directory", lambda: os.listdir({str(course)!r}))
-        attempt("list the exchange's inbound", lambda: os.listdir({str(exchange / 'inbound')!r}))
-        attempt("list the exchange's feedback", lambda: os.listdir({str(exchange / 'feedback')!r}))
-        attempt("read Ben's notebook in his home", lambda: open({str(ben_home / NOTEBOOK)!r}).read())
-        attempt("rename the course's exchange folder", lambda: os.rename({str(exchange)!r}, {str(exchange) + '-moved'!r}))
-        outcome["find Ben's submission"] = glob.glob({str(exchange / 'inbound' / (BEN + '+*'))!r})
-        outcome["nbgrader list --inbound"] = subprocess.run(
-            ["nbgrader", "list", "--inbound"], capture_output=True, text=True).stderr
-        scratch = tempfile.mkdtemp()
-        subprocess.run(["nbgrader", "collect", {ASSIGNMENT!r}], cwd=scratch, capture_output=True)
-        outcome["nbgrader collect"] = sorted(os.listdir(os.path.join(scratch, "submitted"))) \\
-            if os.path.isdir(os.path.join(scratch, "submitted")) else []
-        print(json.dumps(outcome))
-        """)
+PLANTED = BASE / "planted"  # a readable copy of one marker: the scan must find it
 
 
-def _intrusion_code(settings, hub_url):
-    """Mallory's scratch cell. Wherever it runs, it tries to read the instructor's source
-    notebook, gradebook and hidden inputs, in the course directory and in every folder up from
-    its working folder; to write the gradebook (a file opened for writing, rows changed) and a
-    file in the course directory; and to reach the hub. It prints one line: what it managed,
-    who it was, where, and which folders it could list."""
-    port = urlparse(hub_url).port
-    return textwrap.dedent(f"""
-        import json, os, socket, sqlite3, time
-        course = {str(settings.course_dir)!r}
-        wanted = ["source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb", "gradebook.db", "course_tools/grading/hidden.py"]
-        places, folder = [course], os.getcwd()
-        while folder not in places:
-            places.append(folder)
-            folder = os.path.dirname(folder)
-        verdict = {{"uid": os.getuid(), "gid": os.getgid(), "cwd": os.getcwd(), "time": time.time(),
-                   "course visible": os.path.exists(course), "listed": {{}}, "read": [], "wrote": [],
-                   "reached the hub": False}}
-        for place in places:
-            try:
-                verdict["listed"][place] = sorted(os.listdir(place))
-            except OSError:
-                pass
-            for name in wanted:
-                try:
-                    with open(os.path.join(place, name), "rb") as file:
-                        file.read()
-                    verdict["read"].append(os.path.join(place, name))
-                except OSError:
-                    pass
-            gradebook = os.path.join(place, "gradebook.db")
-            try:
-                os.close(os.open(gradebook, os.O_WRONLY | os.O_APPEND))
-                verdict["wrote"].append(gradebook + " (opened for writing)")
-            except OSError:
-                pass
-            try:
-                with sqlite3.connect(f"file:{{gradebook}}?mode=rw", uri=True) as db:
-                    db.execute("INSERT INTO student (id) VALUES ('intruder')")
-                    db.execute("UPDATE grade SET manual_score = 100")
-                verdict["wrote"].append(gradebook)
-            except Exception:
-                pass
-        try:
-            with open(os.path.join(course, "intruder.txt"), "x") as file:
-                file.write("Mallory was here")
-            verdict["wrote"].append(os.path.join(course, "intruder.txt"))
-        except OSError:
-            pass
-        try:
-            socket.create_connection(("127.0.0.1", {port}), timeout=2).close()
-            verdict["reached the hub"] = True
-        except OSError:
-            pass
-        print({INTRUSION!r} + json.dumps(verdict))
-        """)
+def _scan_as(student, hub, server):
+    """The student searches the whole readable filesystem for the solutions (see
+    hub_attacks.scan_code); one planted copy of a marker shows that the search finds one."""
+    markers = solution_markers()
+    PLANTED.mkdir(exist_ok=True)
+    (PLANTED / "leak.txt").write_text(f"copied by mistake: {markers[len(markers) // 2]}\n")
+    try:
+        # the suite's own checkout is no part of the server; the deployment's copy is DEPLOYED_KIT
+        return _printed(server, scan_code(markers, [*SYSTEM_FOLDERS, str(KIT_ROOT)]), timeout=600)
+    finally:
+        shutil.rmtree(PLANTED)
 
 
 def _autograded(settings, student):
@@ -256,8 +215,8 @@ def _assert_confined(seen, settings):
 
 
 def test_the_setup_is_reported_step_by_step(cycle):
-    for step in (f"homes of {1 + len(STUDENTS)} users are private", "exchange", "course directory",
-                 f"{len(STUDENTS)} students in the gradebook"):
+    for step in (f"the kit's folder {DEPLOYED_KIT} is private to root", f"homes of {1 + len(STUDENTS)} users are private",
+                 "exchange", "course directory", f"{len(STUDENTS)} students in the gradebook"):
         assert step in cycle.setup_output
 
 
@@ -298,12 +257,17 @@ def test_a_submissions_grading_changes_no_row_of_the_gradebook_but_its_own(cycle
 def test_the_gradebook_holds_each_students_grades(cycle):
     scores = scores_by_exercise(gradebook_url(cycle.settings.course_dir))
     assert scores_only(scores) == EXPECTED
-    totals = {row["student"]: (row["score"], row["max_score"]) for row in cycle.submissions}
-    assert totals == {student: (sum(EXPECTED[student].values()), 100.0) for student in STUDENTS}
+    totals = {row["student"]: (row["score"], row["max_score"]) for row in cycle.submissions if row["submitted"]}
+    assert totals == {student: (sum(EXPECTED[student].values()), 100.0) for student in SUBMITTERS}
+
+
+def test_the_formgrader_names_the_students_as_the_roster_does(cycle):
+    names = {row["id"]: (row["first_name"], row["last_name"]) for row in cycle.formgrader_students}
+    assert names == NAMES
 
 
 def test_each_student_gets_back_only_their_own_feedback(cycle):
-    for student in STUDENTS:
+    for student in SUBMITTERS:
         files = cycle.feedback[student]
         assert len(files) == 1 and next(iter(files)).endswith(f"/{ASSIGNMENT}.html"), files
         page = next(iter(files.values()))
@@ -313,10 +277,53 @@ def test_each_student_gets_back_only_their_own_feedback(cycle):
     assert next(iter(cycle.feedback[ADA].values())) != next(iter(cycle.feedback[BEN].values()))
 
 
+def test_the_feedback_shows_its_math_without_any_script(cycle):
+    """MathML in place of every $...$ of the notebook's text (course_tools/grading/feedback_math.py)."""
+    page = next(iter(cycle.feedback[BEN].values()))
+    body = page[page.index("<body"):]
+    assert body.count("<math ") > 50
+    assert "$$" not in body and "\\langle" not in body
+
+
+def test_a_submission_in_another_students_name_is_refused_plainly(cycle):
+    """Mallory's submission as Ada, newer than Ada's own: the formgrader's Collect reports an
+    error naming it, the terminal's collect fails with the same, and Ada's own submission is the
+    one collected and graded."""
+    assert cycle.forgery["returncode"] == 0, cycle.forgery["output"]  # nbgrader submit takes any --student
+    [forged] = [name for name, path in cycle.inbound.items()
+                if name.startswith(f"{ADA}+") and pwd.getpwuid(path.stat().st_uid).pw_name == MALLORY]
+    refusal = f"{forged}: it claims to be {ADA}'s, but the folder is owned by {MALLORY}"
+    assert cycle.collect["success"] is False
+    assert refusal in cycle.collect["error"] and "1 submission(s) of" in cycle.collect["error"]
+    assert f"Collected submission: {ADA}" in cycle.collect["log"]
+    assert cycle.collect_in_terminal["returncode"] == 1 and refusal in cycle.collect_in_terminal["output"]
+    submitted = nbformat.read(str(cycle.settings.course_dir / "submitted" / ADA / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
+                              as_version=4)
+    assert INTRUSION not in "".join(cell.source for cell in submitted.cells)  # not Mallory's notebook
+    assert scores_only(scores_by_exercise(gradebook_url(cycle.settings.course_dir)))[ADA] == EXPECTED[ADA]
+
+
+def test_no_file_a_student_can_read_holds_a_solution(cycle):
+    """Cleo searched every file she can read outside the system's folders (the shared
+    environment, the exchange, /tmp, /opt, /srv, /home ...) for the lines of the solutions,
+    of the sample answers and of the hidden cases: only the planted copy turns up."""
+    scan = cycle.scan
+    assert scan["uid"] == pwd.getpwnam(CLEO).pw_uid
+    assert str(BASE) in scan["searched"] or any(str(BASE).startswith(root + "/") for root in scan["searched"])
+    assert scan["found"] == [str(PLANTED / "leak.txt")], scan
+
+
+def test_the_kits_own_copy_and_the_course_directory_are_closed_to_students(cycle):
+    modes = {path: stat.S_IMODE(path.stat().st_mode) for path in (DEPLOYED_KIT, cycle.settings.course_dir)}
+    assert modes == {DEPLOYED_KIT: 0o700, cycle.settings.course_dir: 0o700}
+    assert DEPLOYED_KIT.stat().st_uid == 0
+
+
 @pytest.mark.parametrize("attempt", [
     "read the source notebook", "read the gradebook", "read the hidden checks", "read the reference solutions",
     "list the course directory", "list the exchange's inbound", "list the exchange's feedback",
-    "read Ben's notebook in his home", "rename the course's exchange folder"])
+    "read Ben's notebook in his home", "read Ben's submission, knowing its name",
+    "rename the course's exchange folder", "create another course's folder in the exchange"])
 def test_a_student_cannot_reach_what_is_not_hers(cycle, attempt):
     assert cycle.ada_attempts[attempt] == "PermissionError"
 
@@ -333,6 +340,47 @@ def test_a_students_token_opens_her_server_and_not_the_formgrader(cycle):
     assert cycle.ada_on_formgrader == 403
 
 
+@pytest.mark.parametrize("method, path", [
+    ("GET", "/users"), ("POST", f"/users/{OUTSIDER}"), ("POST", f"/users/{ADA}/server"),
+    ("POST", f"/users/{ADA}/tokens"), ("GET", f"/users/{ADA}")])
+def test_the_instructor_has_no_power_over_other_users(cycle, method, path):
+    """The instructor is not a hub admin (course.json names no admins): their token can list no
+    one, add no one, start nobody's server and take nobody's token (JupyterHub answers 404 for
+    a user the token may not even see)."""
+    assert cycle.hub.api(method, path, expect_ok=False, token=cycle.instructor_token).status_code in (403, 404)
+
+
+def test_the_instructor_cannot_open_a_students_server(cycle):
+    server = cycle.hub.server(ADA, cycle.instructor_token)
+    assert server.request("GET", "api/status", expect_ok=False).status_code == 403
+    assert cycle.hub.api("GET", f"/users/{INSTRUCTOR}")["admin"] is False
+
+
+def test_no_one_can_add_an_account_outside_the_roster(cycle):
+    """Not even with the powers of an admin (the test's service has them): the outsider has a
+    system account and a password, yet gets no hub user, no server and no login."""
+    hub = cycle.hub
+    reason = f"{OUTSIDER} is not on the course's roster"
+    panel = hub.api("POST", "/users", expect_ok=False, json={"usernames": [OUTSIDER]})  # the admin panel's call
+    assert panel.status_code == 400 and reason in panel.text, panel.text
+    one = hub.api("POST", f"/users/{OUTSIDER}", expect_ok=False)  # JupyterHub gives the reason in its log only
+    assert one.status_code == 400 and f"Failed to create user: {OUTSIDER}" in one.text, one.text
+    assert f"ValueError: {reason}" in hub.log_text()
+    assert hub.api("GET", f"/users/{OUTSIDER}", expect_ok=False).status_code == 404
+    assert hub.api("POST", f"/users/{OUTSIDER}/server", expect_ok=False).status_code == 404
+    assert login(hub.url, OUTSIDER, hub.passwords[OUTSIDER]).status_code == 403
+
+
+@pytest.mark.parametrize("user", [INSTRUCTOR, ADA])
+def test_users_log_in_with_their_system_password(cycle, user):
+    """PAM, as deployed: the right password opens the hub, a wrong one does not."""
+    hub = cycle.hub
+    accepted = login(hub.url, user, hub.passwords[user])
+    assert accepted.status_code == 302 and "jupyterhub-session-id" in accepted.cookies, accepted.status_code
+    refused = login(hub.url, user, hub.passwords[user] + "x")
+    assert refused.status_code == 403 and "Invalid username or password" in refused.text
+
+
 def test_the_formgrader_may_be_framed_by_the_instructors_own_lab(cycle):
     """The workaround for JupyterHub 4.1 and later (jupyterhub_config.py)."""
     assert cycle.formgrader_headers["Content-Security-Policy"] == "frame-ancestors 'self'"
@@ -343,7 +391,7 @@ def _lab_of(browser, hub, user):
     page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
     page.goto(f"{hub.url}/hub/login")
     page.fill("#username_input", user)
-    page.fill("#password_input", hub.password)
+    page.fill("#password_input", hub.passwords[user])
     page.click("#login_submit")
     page.wait_for_url(f"**/user/{user}/lab**", timeout=120_000)
     page.wait_for_selector(".lm-MenuBar-item:has-text('Nbgrader')", timeout=120_000)
@@ -366,7 +414,7 @@ def test_the_instructor_grades_in_the_formgrader_inside_jupyterlab(cycle, browse
     row.wait_for(timeout=60_000)  # a frame refused by its headers stays empty
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "formgrader.png"))
-    assert "released" in row.inner_text() and str(len(STUDENTS)) in row.inner_text().split()
+    assert "released" in row.inner_text() and str(len(SUBMITTERS)) in row.inner_text().split()
 
 
 @needs_chromium
@@ -383,12 +431,34 @@ def test_a_student_has_the_assignment_list_and_no_instructor_tools(cycle, browse
     page.screenshot(path=str(SCREENSHOTS / "assignment_list.png"))
 
 
+@needs_chromium
+def test_a_student_reads_her_feedback_from_the_assignment_list(cycle, browser):
+    """"(view feedback)" selects the page itself in the file browser; opened, it shows its
+    math drawn (MathML) and her score, without "Trust HTML"."""
+    page = _lab_of(browser, cycle.hub, BEN)
+    _nbgrader_menu(page)
+    page.get_by_role("menuitem", name="Assignment List", exact=True).click()
+    page.locator("#submitted_assignments_list a", has_text="view feedback").first.click()
+    selected = page.locator(".jp-DirListing-item.jp-mod-selected")
+    selected.wait_for(timeout=60_000)
+    assert selected.locator(".jp-DirListing-itemText").inner_text().strip() == f"{ASSIGNMENT}.html"
+    selected.dblclick()
+    feedback = page.frame_locator(".jp-HTMLViewer iframe")
+    feedback.get_by_text(f"Score: {sum(EXPECTED[BEN].values()):.1f} / 100.0").first.wait_for(timeout=60_000)
+    math = feedback.locator("math").first
+    math.scroll_into_view_if_needed()
+    box = math.bounding_box()
+    assert box and box["width"] > 5 and box["height"] > 5, box
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "feedback.png"))
+
+
 def test_the_instructor_can_grade_the_class_with_grade_class_on_the_hub(cycle):
     """For a large class: grade-class, from the instructor's own server (a terminal there runs
     the same), as the instructor (not root), regrades every submission to the same grades, with
     the learners' code confined: Mallory's cell, run again, reached nothing either."""
     autograded = _autograded(cycle.settings, MALLORY)
-    rows = _gradebook_rows(cycle.settings, besides=STUDENTS)
+    rows = _gradebook_rows(cycle.settings, besides=SUBMITTERS)
     started = time.time()
     printed = cycle.hub.server(INSTRUCTOR).run_code(textwrap.dedent(f"""
         import json, os, subprocess, sys
@@ -398,11 +468,11 @@ def test_the_instructor_can_grade_the_class_with_grade_class_on_the_hub(cycle):
                           "output": result.stdout + result.stderr}}))
         """), timeout=300)
     graded = json.loads(printed.strip().splitlines()[-1])
-    count = len(STUDENTS)
+    count = len(SUBMITTERS)
     assert graded["returncode"] == 0 and f"{ASSIGNMENT}: {count} submissions; {count} graded" in graded["output"], \
         graded["output"]
     assert scores_only(scores_by_exercise(gradebook_url(cycle.settings.course_dir))) == EXPECTED
-    assert _gradebook_rows(cycle.settings, besides=STUDENTS) == rows
+    assert _gradebook_rows(cycle.settings, besides=SUBMITTERS) == rows
     instructor = pwd.getpwnam(INSTRUCTOR).pw_uid
     assert graded["uid"] == instructor != 0
     assert autograded.stat().st_uid == instructor  # written by grade-class, as the instructor
@@ -424,14 +494,31 @@ def test_the_exchange_keeps_its_modes_through_a_whole_course(cycle):
     assert {path: oct(mode) for path, mode in modes.items() if path in expected} == \
         {path: oct(mode) for path, mode in expected.items()}
     assert {mode for path, mode in modes.items() if path not in expected} == {0o700}  # the homes
+    assert cycle.settings.exchange_root.stat().st_uid == 0
+
+
+def test_each_submission_folder_is_closed_to_all_but_its_owner_and_the_instructor(cycle):
+    instructor_group = pwd.getpwnam(INSTRUCTOR).pw_gid
+    folders = {name: path.stat() for name, path in cycle.inbound.items()}
+    assert len(folders) == len(SUBMITTERS) + 1  # and Mallory's forgery
+    for name, info in folders.items():
+        assert (oct(stat.S_IMODE(info.st_mode)), grp.getgrgid(info.st_gid).gr_name) == \
+            (oct(0o750), grp.getgrgid(instructor_group).gr_name), name
 
 
 def test_running_the_setup_again_changes_nothing_that_exists(cycle):
     """As after adding a student: the environment, the course directory and its grades stay."""
     modes = _modes(cycle.settings)
-    again = run_setup(cycle.hub.settings_path)
+    squatted = cycle.settings.exchange_root / "a-future-course"  # as made while the root was open to all
+    squatted.mkdir()
+    os.chown(squatted, pwd.getpwnam(CLEO).pw_uid, pwd.getpwnam(CLEO).pw_gid)
+    try:
+        again = run_setup(cycle.hub.settings_path)
+    finally:
+        squatted.rmdir()
     assert again.returncode == 0, again.stderr
     assert "is up to date" in again.stdout and "kept as it is" in again.stdout
+    assert f"warning: {squatted} belongs to {CLEO}, not to root or the instructor" in again.stdout
     assert _modes(cycle.settings) == modes
     scores = scores_by_exercise(gradebook_url(cycle.settings.course_dir))
     assert scores_only(scores) == EXPECTED
@@ -445,9 +532,24 @@ def test_the_setup_refuses_an_interpreter_the_users_cannot_run(cycle, tmp_path):
     settings["env_dir"] = str(tmp_path / "env")
     path = tmp_path / "course.json"
     path.write_text(json.dumps(settings))
-    result = subprocess.run([SYSTEM_PYTHON, "-m", "deploy.setup_server", "--settings", str(path),
-                             "--python", str(private / "python3")], cwd=KIT_ROOT, capture_output=True, text=True)
+    result = run_setup(path, python=private / "python3")
     assert result.returncode == 1
     assert f"the course's users cannot run {private / 'python3'}; pass a --python they can run" in result.stderr
     assert not (tmp_path / "env").exists()
 
+
+
+def test_an_idle_server_is_stopped_by_the_culler(cycle):
+    """Last, as it restarts the hub: with idle_timeout_minutes at 0.25, a server left alone
+    is stopped by the idle culler, which says how long it was idle."""
+    hub = cycle.hub
+    hub.restart(idle_timeout_minutes=IDLE_MINUTES)
+    hub.start_servers([CLEO])
+    deadline = time.monotonic() + 180
+    while hub.api("GET", f"/users/{CLEO}").get("servers") and time.monotonic() < deadline:
+        time.sleep(1)
+    assert not hub.api("GET", f"/users/{CLEO}").get("servers"), f"Cleo's idle server still runs:\n{hub.log_tail()}"
+    culled = [line for line in hub.log_text().splitlines() if f"Culling server {CLEO}" in line]
+    assert culled, hub.log_tail()
+    hours, minutes, seconds = map(int, culled[-1].split("inactive for ", 1)[1].rstrip(")").split(":"))
+    assert hours * 3600 + minutes * 60 + seconds >= IDLE_MINUTES * 60, culled[-1]
