@@ -10,6 +10,7 @@ import pwd
 import shutil
 import stat
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 
 import pytest
 
@@ -47,60 +48,92 @@ def _submission(inbound, claimed, minutes, owner, text, files_owner=None):
     return folder
 
 
+def _own(path, user):
+    for entry in (path, *path.rglob("*")):
+        os.lchown(entry, _uid(user), _uid(user))
+
+
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory):
-    """A course whose inbound holds honest, forged and tampered submissions, collected twice."""
+    """A course whose inbound holds honest, forged and tampered submissions, collected, collected
+    again, then updated with a newer honest one."""
     base = tmp_path_factory.mktemp("exchange")
     course = copy_course(base / "course")
     inbound = base / "exchange" / COURSE / "inbound"
     inbound.mkdir(parents=True)
-    _submission(inbound, "nobody", 0, "nobody", "nobody's own")
-    forged = _submission(inbound, "nobody", 10, "daemon", "daemon, as nobody")  # newer than nobody's
+    _submission(inbound, "nobody", 0, "nobody", "nobody's first")
+    _submission(inbound, "nobody", 5, "nobody", "nobody's newest own")
+    folders = {"forged": _submission(inbound, "nobody", 10, "daemon", "daemon, as nobody")}  # newer than nobody's
     _submission(inbound, "daemon", 5, "daemon", "daemon's own")
-    tampered = _submission(inbound, "bin", 5, "bin", "changed by sys", files_owner="sys")
-    linked = _submission(inbound, "sys", 5, "sys", "sys's")
+    folders["tampered"] = _submission(inbound, "bin", 5, "bin", "changed by sys", files_owner="sys")
+    folders["linked"] = linked = _submission(inbound, "sys", 5, "sys", "sys's")
     (linked / "solutions.ipynb").symlink_to(course / "source")
-    os.lchown(linked / "solutions.ipynb", _uid("sys"), _uid("sys"))
-    piped = inbound / f"man+{ASSIGNMENT}+{_stamp(5)}+pipe"
-    piped.mkdir()
+    _own(linked, "sys")
+    folders["piped"] = piped = _submission(inbound, "man", 5, "man", "man's")
+    (piped / "answers.ipynb").unlink()
     os.mkfifo(piped / "answers.ipynb")  # a copy that opened it would wait for ever
-    for path in (piped, piped / "answers.ipynb"):
-        os.chown(path, _uid("man"), _uid("man"))
-    args = ["collect", ASSIGNMENT, "--update", f"--Exchange.root={base / 'exchange'}",
-            f"--CourseDirectory.course_id={COURSE}"]
-    first = run_nbgrader(course, *args, check=False, capture=True)
-    submitted = {student: (course / "submitted" / student / ASSIGNMENT / "answers.ipynb").read_text()
-                 for student in ("nobody", "daemon")}
-    second = run_nbgrader(course, *args, check=False, capture=True)
-    listing = sorted(os.listdir(course / "submitted"))
-    return first, second, submitted, listing, {"forged": forged, "tampered": tampered, "linked": linked,
-                                               "piped": piped}
+    _own(piped, "man")
+    folders["hard-linked"] = hard = _submission(inbound, "lp", 5, "lp", "lp's")
+    os.link(hard / "answers.ipynb", hard / "copy.ipynb")  # 1,000 of these would cost the instructor 1,000 copies
+    folders["deep"] = deep = _submission(inbound, "news", 5, "news", "news's")
+    (deep / "/".join(["d"] * 40)).mkdir(parents=True)
+    _own(deep, "news")
+    folders["timeless"] = _submission(inbound, "uucp", 5, "uucp", "uucp's")
+    folders["timeless"] = folders["timeless"].rename(inbound / f"uucp+{ASSIGNMENT}+9999-12-31 23:59:59 -86399+x")
+    folders["a link"] = inbound / f"proxy+{ASSIGNMENT}+{_stamp(5)}+link"
+    folders["a link"].symlink_to(course / "source")
+    os.lchown(folders["a link"], _uid("proxy"), _uid("proxy"))
+    args = ["collect", ASSIGNMENT, f"--Exchange.root={base / 'exchange'}", f"--CourseDirectory.course_id={COURSE}"]
+    runs = {"first": run_nbgrader(course, *args, check=False, capture=True)}
+    submitted = course / "submitted"
+    copies = {student: (submitted / student / ASSIGNMENT / "answers.ipynb").read_text() for student in ("nobody", "daemon")}
+    runs["again"] = run_nbgrader(course, *args, check=False, capture=True)
+    _submission(inbound, "daemon", 20, "daemon", "daemon's second")
+    runs["update"] = run_nbgrader(course, *args, "--update", check=False, capture=True)
+    return SimpleNamespace(runs=runs, copies=copies, folders=folders, inbound=sorted(os.listdir(inbound)),
+                           collected=sorted(os.listdir(submitted)),
+                           updated=(submitted / "daemon" / ASSIGNMENT / "answers.ipynb").read_text())
 
 
 def test_each_student_gets_their_own_newest_submission(collected):
-    _, _, submitted, listing, _ = collected
-    assert submitted == {"nobody": "nobody's own", "daemon": "daemon's own"}
-    assert listing == ["daemon", "nobody"]
+    assert collected.copies == {"nobody": "nobody's newest own", "daemon": "daemon's own"}
+    assert collected.collected == ["daemon", "nobody"]
 
 
-@pytest.mark.parametrize("kind, reason", [
-    ("forged", "it claims to be nobody's, but the folder is owned by daemon"),
-    ("tampered", "it claims to be bin's, but answers.ipynb is owned by sys"),
-    ("linked", "it claims to be sys's, but solutions.ipynb is a link"),
-    ("piped", "it claims to be man's, but answers.ipynb is neither a file nor a folder"),
-])
-def test_a_submission_not_wholly_its_students_is_refused_with_the_reason(collected, kind, reason):
-    first, _, _, _, folders = collected
-    assert f"Refused {folders[kind]}: {reason}. Nothing of it was collected." in first.stderr
+REFUSALS = {
+    "forged": "it claims to be nobody's, but the folder is owned by daemon",
+    "tampered": "it claims to be bin's, but answers.ipynb is owned by sys",
+    "linked": "it claims to be sys's, but solutions.ipynb is a link",
+    "piped": "it claims to be man's, but answers.ipynb is neither a file nor a folder",
+    "hard-linked": "it claims to be lp's, but answers.ipynb has other names (hard links)",
+    "deep": "it claims to be news's, but its folders are nested more than 32 deep",
+    "timeless": "its name holds no valid time ('9999-12-31 23:59:59 -86399')",
+    "a link": "it claims to be proxy's, but it is a link or not a folder",
+}
 
 
-def test_the_collect_fails_plainly_and_the_same_way_when_run_again(collected):
-    first, second, _, _, _ = collected
-    for run in (first, second):
-        assert run.returncode == 1
-        assert f"4 submission(s) of '{ASSIGNMENT}' refused" in run.stderr
-        assert "The other 2 were collected or already there." in run.stderr
-    assert "Collected submission: nobody" in first.stderr and "already collected" in second.stderr
+@pytest.mark.parametrize("kind", REFUSALS)
+def test_a_submission_not_wholly_its_students_is_refused_with_the_reason_and_moved_aside(collected, kind):
+    folder = collected.folders[kind]
+    assert (f"Refused {folder}: {REFUSALS[kind]}. Nothing of it was collected; moved aside to .refused-{folder.name}"
+            in collected.runs["first"].stderr), collected.runs["first"].stderr
+    assert f".refused-{folder.name}" in collected.inbound and folder.name not in collected.inbound
+
+
+def test_the_collect_fails_plainly_once_then_collects_as_usual(collected):
+    first, again = collected.runs["first"], collected.runs["again"]
+    assert first.returncode == 1
+    assert f"{len(REFUSALS)} submission(s) of '{ASSIGNMENT}' refused" in first.stderr
+    assert "The other 2 were collected or already there." in first.stderr
+    assert "Collected submission: nobody" in first.stderr
+    assert again.returncode == 0 and "Refused" not in again.stderr, again.stderr
+    assert "Submission of nobody already collected (use --update" in again.stderr
+
+
+def test_a_newer_own_submission_replaces_the_collected_one_with_update(collected):
+    update = collected.runs["update"]
+    assert update.returncode == 0, update.stderr
+    assert "Updated submission: daemon" in update.stderr and collected.updated == "daemon's second"
 
 
 def _hub_exchange(tmp_path):
