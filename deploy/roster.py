@@ -2,9 +2,9 @@
 
 JupyterHub lets an admin add any user through the admin panel or the REST API, and
 ``PAMAuthenticator`` accepts any system account so added. ``RosterAuthenticator`` keeps the
-system passwords (PAM) but refuses to add, log in or keep anyone outside the roster, so no
-server can ever be started for such an account (``Authenticator.add_user`` is JupyterHub's
-documented hook for this).
+system passwords (PAM) but refuses to add, log in, keep or rename anyone to a name outside the
+roster, so no server can ever be started for such an account (``validate_username``,
+``check_allowed`` and ``add_user`` are JupyterHub's documented hooks for this).
 """
 from jupyterhub.auth import PAMAuthenticator
 from traitlets import Set
@@ -14,6 +14,11 @@ class RosterAuthenticator(PAMAuthenticator):
     """PAM logins for the course's instructor, students and admins only."""
 
     roster = Set(help="User names on the course's roster (deploy/course.json)").tag(config=True)
+
+    def validate_username(self, username):
+        # JupyterHub checks every name it is given with this, renames through the API included
+        # (PATCH /users/<name> {"name": ...}), which calls no other hook
+        return username in self.roster and super().validate_username(username)
 
     def check_allowed(self, username, authentication=None):
         return username in self.roster and super().check_allowed(username, authentication)

@@ -11,7 +11,8 @@ Steps
    is each user's home: no student reads the kit or another's notebooks.
 2. The shared environment ``<env_dir>/python``: the kit's pinned ``requirements.txt``
    (JupyterHub, JupyterLab, nbgrader, numpy, matplotlib) for every user's server and kernel,
-   plus configurable-http-proxy in ``<env_dir>/proxy`` from ``deploy/proxy/package-lock.json``.
+   plus configurable-http-proxy in ``<env_dir>/proxy`` from ``deploy/proxy/package-lock.json``
+   and the JupyterLab extension of ``deploy/labextension`` ("(view feedback)" opens the page).
 3. Settings every user shares: nbgrader's course id and exchange, with the exchange classes of
    ``deploy/course_exchange.py`` (the environment's ``etc/jupyter/nbgrader_config.py``), and
    JupyterLab's defaults (no news questions).
@@ -24,6 +25,7 @@ Steps
 7. The roster, with names, in the course's gradebook, and a private folder for the hub's state.
 """
 import argparse
+import contextlib
 import csv
 import grp
 import hashlib
@@ -31,6 +33,7 @@ import json
 import os
 import pwd
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -51,6 +54,8 @@ EXCHANGE_CLASSES = {"fetch_assignment": "FetchAssignment", "fetch_feedback": "Fe
                     "release_assignment": "ReleaseAssignment", "release_feedback": "ReleaseFeedback",
                     "submit": "Submit"}
 EXCHANGE_MODULE = Path(__file__).with_name("course_exchange.py")
+LAB_EXTENSION = Path(__file__).with_name("labextension")  # "(view feedback)" opens the page
+LAB_EXTENSION_SOURCES = ("package.json", "package-lock.json", "src/index.js")
 EXCHANGE_COURSE_MODES = {"": 0o755, "outbound": 0o755, "inbound": 0o3733, "feedback": 0o711}
 
 
@@ -76,6 +81,12 @@ def _run(command, **kwargs):
     return result
 
 
+def _npm():
+    if not shutil.which("npm") or not shutil.which("node"):
+        raise SetupError("npm is missing: install Node.js 18 or later (Debian: apt-get install nodejs, then "
+                         "apt-get install npm if npm is still missing; NodeSource's nodejs has it already)")
+
+
 def _account(user):
     try:
         return pwd.getpwnam(user)
@@ -84,16 +95,40 @@ def _account(user):
 
 
 def _write_owned(path, text, account, mode=0o644):
-    """Write a file in a user's home as that user would: folders and file owned by them."""
+    """Write a file in a user's home as that user would: folders and file owned by them. The
+    user could have put links there: none is followed, and each folder and the file are
+    changed through the descriptor that was opened, so what is checked is what is changed."""
     home = Path(account.pw_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for folder in [path.parent, *path.parent.parents]:
-        if folder == home or home not in folder.parents:
-            break
-        os.chown(folder, account.pw_uid, account.pw_gid)
-    path.write_text(text)
-    os.chown(path, account.pw_uid, account.pw_gid)
-    os.chmod(path, mode)
+    *folders, name = path.relative_to(home).parts
+    folder = os.open(home, os.O_RDONLY | os.O_DIRECTORY)  # the home itself is named by the system
+    try:
+        for depth, part in enumerate(folders):
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(part, 0o755, dir_fd=folder)
+            try:
+                inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=folder)
+            except OSError:
+                raise SetupError(f"{home.joinpath(*folders[:depth + 1])} is a link or not a folder: remove it, "
+                                 f"then run the set-up again") from None
+            os.close(folder)
+            folder = inner
+            os.fchown(folder, account.pw_uid, account.pw_gid)
+        try:
+            file = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, mode, dir_fd=folder)
+        except OSError:
+            raise SetupError(f"{path} is a link or cannot be written: remove it, then run the set-up again") from None
+        try:
+            info = os.fstat(file)
+            if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+                raise SetupError(f"{path} is not a plain file (or has other names): remove it, then run the set-up again")
+            os.ftruncate(file, 0)
+            os.write(file, text.encode())
+            os.fchown(file, account.pw_uid, account.pw_gid)
+            os.fchmod(file, mode)
+        finally:
+            os.close(file)
+    finally:
+        os.close(folder)
 
 
 def _user_environment(settings, account):
@@ -163,15 +198,36 @@ def install_proxy(settings):
     if stamp.exists() and stamp.read_text() == digest and settings.proxy_command.exists():
         say("configurable-http-proxy is up to date")
         return
-    if not shutil.which("npm"):
-        raise SetupError("npm is missing: install Node.js 18 or later (Debian: apt-get install nodejs, then "
-                         "apt-get install npm if npm is still missing; NodeSource's nodejs has it already)")
+    _npm()
     proxy.mkdir(parents=True, exist_ok=True)
     for name in ("package.json", "package-lock.json"):
         shutil.copy(PROXY_PACKAGE / name, proxy / name)
     _run(["npm", "ci", "--omit=dev", "--no-audit", "--no-fund"], cwd=proxy)
     stamp.write_text(digest)
     say(f"configurable-http-proxy installed in {proxy}")
+
+
+def install_lab_extension(settings):
+    """``deploy/labextension`` built against the shared environment's JupyterLab and installed in
+    it, at the builder's version its ``package-lock.json`` pins; built again only when it changes."""
+    target = settings.python_env / "share" / "jupyter" / "labextensions" / "course-kit-open-feedback"
+    stamp = target / ".sources-sha256"
+    digest = _digest(*(LAB_EXTENSION / name for name in LAB_EXTENSION_SOURCES))
+    if stamp.exists() and stamp.read_text() == digest:
+        say("the JupyterLab extension that opens feedback is up to date")
+        return
+    _npm()
+    staging = _run([settings.env_bin("python"), "-c",
+                    "import os, jupyterlab; print(os.path.join(os.path.dirname(jupyterlab.__file__), 'staging'))"])
+    with tempfile.TemporaryDirectory() as build:
+        shutil.copytree(LAB_EXTENSION, build, dirs_exist_ok=True, ignore=shutil.ignore_patterns("node_modules"))
+        _run(["npm", "ci", "--no-audit", "--no-fund"], cwd=build)
+        _run(["node", Path(build) / "node_modules" / "@jupyterlab" / "builder" / "lib" / "build-labextension.js",
+              "--core-path", staging.stdout.strip(), build], cwd=build)
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(Path(build) / "labextension", target)
+    stamp.write_text(digest)
+    say(f"JupyterLab extension installed in {target}")
 
 
 def install_exchange_module(settings):
@@ -218,8 +274,13 @@ def create_exchange(settings):
             say(f"warning: {entry} belongs to {owner}, not to root or the instructor; remove it unless it is a course's")
     for name, mode in EXCHANGE_COURSE_MODES.items():
         folder = settings.exchange_course / name
-        folder.mkdir(exist_ok=True)
-        os.chown(folder, instructor.pw_uid, instructor.pw_gid)
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir()
+        info = folder.lstat()
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid not in (0, instructor.pw_uid):
+            raise SetupError(f"{folder} is {'a link' if stat.S_ISLNK(info.st_mode) else 'not a folder of root or the instructor'}"
+                             f" (made while the exchange root was open to all?): remove it, then run the set-up again")
+        os.chown(folder, instructor.pw_uid, instructor.pw_gid, follow_symlinks=False)
         os.chmod(folder, mode)
     say(f"exchange {settings.exchange_course} ready")
 
@@ -292,6 +353,7 @@ def setup(settings, python):
     create_hub_directory(settings)
     install_environment(settings, python)
     install_proxy(settings)
+    install_lab_extension(settings)
     write_shared_settings(settings)
     create_exchange(settings)
     create_course_directory(settings)

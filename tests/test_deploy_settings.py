@@ -1,12 +1,17 @@
-"""The hub's course settings (deploy/settings.py) and the set-up's refusals, without a hub."""
+"""The hub's course settings (deploy/settings.py) and the set-up's refusals and care, without a hub."""
 import json
 import os
+import pwd
+import shutil
+import stat
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 
 from deploy.settings import DEFAULT_SETTINGS, KIT_ROOT, SettingsError, load_settings
+from deploy.setup_server import SetupError, _write_owned, create_exchange
 
 
 def write(tmp_path, **values):
@@ -63,26 +68,69 @@ def test_unreadable_settings_name_the_file(tmp_path):
         load_settings(tmp_path / "course.json")
 
 
-def test_setup_names_the_users_it_needs_before_changing_anything(tmp_path):
+@pytest.mark.parametrize("instructor, students, refusal", [
+    ("no-such-teacher-x", [], "no system user 'no-such-teacher-x': create it first (adduser no-such-teacher-x)"),
+    # submissions are read through the instructor's group: sync and nobody share nogroup
+    ("sync", ["nobody"], "the instructor's group nogroup also holds nobody, who could then read every submission"),
+])
+def test_setup_refuses_unfit_users_before_changing_anything(tmp_path, instructor, students, refusal):
     if os.geteuid() != 0:
         pytest.skip("the set-up refuses to run without root before it looks at users")
-    path = write(tmp_path, course_id="c", instructor="no-such-teacher-x", students=[],
+    path = write(tmp_path, course_id="c", instructor=instructor, students=students,
                  exchange_root=str(tmp_path / "exchange"), hub_dir=str(tmp_path / "hub"))
     result = subprocess.run([sys.executable, "-m", "deploy.setup_server", "--settings", str(path)],
                             cwd=KIT_ROOT, capture_output=True, text=True)
     assert result.returncode == 1
-    assert "no system user 'no-such-teacher-x': create it first (adduser no-such-teacher-x)" in result.stderr
+    assert refusal in result.stderr
     assert not (tmp_path / "exchange").exists() and not (tmp_path / "hub").exists()
 
 
-def test_setup_refuses_an_instructor_whose_group_holds_a_student(tmp_path):
-    """Submissions are read through the instructor's group: sync and nobody share nogroup."""
-    if os.geteuid() != 0:
-        pytest.skip("the set-up refuses to run without root before it looks at users")
-    path = write(tmp_path, course_id="c", instructor="sync", students=["nobody"],
-                 exchange_root=str(tmp_path / "exchange"), hub_dir=str(tmp_path / "hub"))
-    result = subprocess.run([sys.executable, "-m", "deploy.setup_server", "--settings", str(path)],
-                            cwd=KIT_ROOT, capture_output=True, text=True)
-    assert result.returncode == 1
-    assert "the instructor's group nogroup also holds nobody, who could then read every submission" in result.stderr
-    assert not (tmp_path / "exchange").exists() and not (tmp_path / "hub").exists()
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root: it writes files owned by other accounts")
+
+
+def _nobody_with_home(home):
+    nobody = pwd.getpwnam("nobody")
+    return SimpleNamespace(pw_dir=str(home), pw_uid=nobody.pw_uid, pw_gid=nobody.pw_gid, pw_name="nobody")
+
+
+@needs_root
+def test_setup_writes_a_users_settings_as_theirs(tmp_path):
+    account = _nobody_with_home(tmp_path)
+    _write_owned(tmp_path / ".jupyter" / "labconfig" / "page_config.json", "{}\n", account)
+    written = tmp_path / ".jupyter" / "labconfig" / "page_config.json"
+    assert written.read_text() == "{}\n"
+    assert {path.stat().st_uid for path in (written, written.parent, written.parent.parent)} == {account.pw_uid}
+
+
+@needs_root
+@pytest.mark.parametrize("link", [".jupyter", ".jupyter/labconfig", ".jupyter/labconfig/page_config.json"])
+def test_setup_follows_no_link_a_user_put_in_their_home(tmp_path, link):
+    """A student could point a settings folder or file at the shared environment, which root
+    would then change and hand over to them."""
+    home, target = tmp_path / "home", tmp_path / "site-packages"
+    (home / ".jupyter" / "labconfig").mkdir(parents=True)
+    target.mkdir()
+    linked = home / link
+    if linked.is_dir():
+        shutil.rmtree(linked)
+    linked.symlink_to(target)
+    with pytest.raises(SetupError, match="is a link"):
+        _write_owned(home / ".jupyter" / "labconfig" / "page_config.json", "{}\n", _nobody_with_home(home))
+    assert os.listdir(target) == [] and target.stat().st_uid == 0
+
+
+@needs_root
+def test_setup_refuses_a_course_folder_a_learner_made_in_the_open_exchange(tmp_path):
+    """As left by nbgrader's own 0777 root: a learner's folder, with inbound a link to somewhere."""
+    settings = load_settings(write(tmp_path, course_id="c", instructor="daemon", students=[],
+                                   exchange_root=str(tmp_path / "exchange")))
+    squatted = tmp_path / "exchange" / "c"
+    squatted.mkdir(parents=True)
+    (squatted / "inbound").symlink_to(tmp_path)
+    os.chown(squatted, pwd.getpwnam("nobody").pw_uid, -1)
+    with pytest.raises(SetupError, match=f"{squatted} is not a folder of root or the instructor"):
+        create_exchange(settings)
+    os.chown(squatted, 0, 0)
+    with pytest.raises(SetupError, match=f"{squatted / 'inbound'} is a link"):
+        create_exchange(settings)
+    assert tmp_path.stat().st_uid == 0 and stat.S_IMODE(tmp_path.stat().st_mode) != 0o3733

@@ -28,3 +28,8 @@ def test_adding_a_user_outside_the_roster_is_refused_with_the_reason(authenticat
 
 def test_a_user_on_the_roster_with_a_system_account_is_added(authenticator):
     asyncio.run(authenticator.add_user(SimpleNamespace(name=ON_ROSTER)))
+
+
+def test_no_name_outside_the_roster_is_valid(authenticator):
+    """What a rename through the API is checked with."""
+    assert authenticator.validate_username(ON_ROSTER) and not authenticator.validate_username(OFF_ROSTER)
