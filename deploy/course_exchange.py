@@ -9,7 +9,8 @@ a course that does not exist yet and own it. Here the root belongs to root and i
 course's folders are made by ``setup_server``, and these classes:
 
 - only check that the root exists and can be entered; they never create it or change its mode;
-- point "(view feedback)" at the feedback page rather than its folder;
+- point "(view feedback)" at the feedback page rather than its folder (the extension of
+  ``deploy/labextension`` then opens it);
 - close each submission folder to everyone but its owner and the instructor (0750). nbgrader
   makes it 0777, so anyone who learned its name could read or change a submission; the
   course's ``inbound`` is set-group-id, so the folder belongs to the instructor's group, and
