@@ -15,14 +15,17 @@ INTRUSION = "INTRUSION "  # what Mallory's graded cell prints before its verdict
 # searched by no scan: the system's own folders (no course file goes there)
 SYSTEM_FOLDERS = ("/proc", "/sys", "/dev", "/run", "/boot", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64",
                   "/libx32", "/etc", "/var", "/snap", "/lost+found")
+# searched although inside them: where a course's files could still end up
+INSIDE_SYSTEM_FOLDERS = ("/var/tmp", "/usr/local", "/etc/jupyter")
 # compressed files cannot hold a marker's text as it is
 COMPRESSED = ("*.whl", "*.zip", "*.gz", "*.tgz", "*.bz2", "*.xz", "*.zst", "*.jar", "*.npz")
 SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
 FIXED_BY_THE_API = ("from ", "import ", "@", "cache = (")
 
 
-def solution_markers():
-    """Lines that only the instructor may read: those of the solution cells, of the sample
+def solution_markers(besides=()):
+    """Lines that only the instructor may read: those of the solution cells (but the cells of
+    the exercises ``besides``, which a student answered himself), of the sample
     learner who answers everything (``samples/ada.py``) and of the hidden cases' code
     (``hidden.py``), as written and as a notebook file stores them (JSON-escaped). Left out:
     lines shorter than 25 characters, imports and decorators, lines the release holds, and the
@@ -30,15 +33,19 @@ def solution_markers():
     released = "\n".join(cell.source for cell in nbformat.read(str(RELEASE_DIR / f"{ASSIGNMENT}.ipynb"),
                                                                as_version=4).cells)
     released += "".join(path.read_text() for path in RELEASE_DIR.rglob("*.py"))
-    lines = []
+    lines, answered = [], set()
     for cell in nbformat.read(str(SOURCE_NOTEBOOK), as_version=4).cells:
         if SOLUTION_BEGIN in cell.source:
-            lines += cell.source.split(SOLUTION_BEGIN, 1)[1].split(SOLUTION_END, 1)[0].splitlines()
+            solution = cell.source.split(SOLUTION_BEGIN, 1)[1].split(SOLUTION_END, 1)[0].splitlines()
+            if cell.metadata.get("nbgrader", {}).get("grade_id") in besides:
+                answered |= {line.strip() for line in solution}
+            else:
+                lines += solution
     for path in (ROOT / "samples" / "ada.py", ROOT / "course_tools" / "grading" / "hidden.py"):
         lines += path.read_text().splitlines()
     markers = set()
     for line in (line.strip() for line in lines):
-        if len(line) >= 25 and line not in released and not line.startswith(FIXED_BY_THE_API):
+        if len(line) >= 25 and line not in released and line not in answered and not line.startswith(FIXED_BY_THE_API):
             markers |= {line, json.dumps(line)[1:-1]}
     return sorted(marker for marker in markers if "np.zeros(" not in marker)
 
@@ -65,7 +72,7 @@ def scan_code(markers, skipped):
             return found
 
         started = time.monotonic()
-        searched = roots("/")
+        searched = roots("/") + [path for path in {list(INSIDE_SYSTEM_FOLDERS)!r} if os.path.isdir(path)]
         patterns, writer = os.pipe()
         os.write(writer, b"".join(bytes.fromhex(h) + b"\\n" for h in {hexed!r}))
         os.close(writer)
@@ -105,10 +112,10 @@ def attempts_code(settings, ben, ben_submission):
         outcome["find Ben's submission"] = glob.glob({str(exchange / 'inbound' / (ben + '+*'))!r})
         outcome["nbgrader list --inbound"] = subprocess.run(
             ["nbgrader", "list", "--inbound"], capture_output=True, text=True).stderr
-        scratch = tempfile.mkdtemp()
-        subprocess.run(["nbgrader", "collect", {ASSIGNMENT!r}], cwd=scratch, capture_output=True)
-        outcome["nbgrader collect"] = sorted(os.listdir(os.path.join(scratch, "submitted"))) \\
-            if os.path.isdir(os.path.join(scratch, "submitted")) else []
+        with tempfile.TemporaryDirectory() as scratch:  # removed after, as the user leaves nothing in /tmp
+            subprocess.run(["nbgrader", "collect", {ASSIGNMENT!r}], cwd=scratch, capture_output=True)
+            outcome["nbgrader collect"] = sorted(os.listdir(os.path.join(scratch, "submitted"))) \\
+                if os.path.isdir(os.path.join(scratch, "submitted")) else []
         print(json.dumps(outcome))
         """)
 

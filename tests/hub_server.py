@@ -10,6 +10,7 @@ import contextlib
 import fcntl
 import json
 import os
+import pwd
 import secrets
 import shutil
 import signal
@@ -50,7 +51,7 @@ def hub_prerequisites_missing():
     if os.geteuid() != 0:
         return "needs root: it creates system users and runs the hub as root (CI runs as root)"
     if not shutil.which("npm"):
-        return "needs Node.js and npm for configurable-http-proxy (Debian: apt-get install nodejs npm)"
+        return "needs Node.js and npm for configurable-http-proxy (Debian: apt-get install nodejs, then npm if missing)"
     if not os.path.exists(SYSTEM_PYTHON) or \
             subprocess.run([SYSTEM_PYTHON, "-c", "import ensurepip, venv"], capture_output=True).returncode:
         return f"needs {SYSTEM_PYTHON} with venv (Debian: apt-get install python3-venv)"
@@ -58,7 +59,17 @@ def hub_prerequisites_missing():
 
 
 def _remove_user(user):
+    """The user, their processes, their home and what they left at the top of /tmp."""
     subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True)
+    with contextlib.suppress(KeyError):
+        uid = pwd.getpwnam(user).pw_uid
+        for entry in Path("/tmp").iterdir():
+            if entry.lstat().st_uid != uid:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink()
     subprocess.run(["userdel", "--remove", user], capture_output=True)
 
 

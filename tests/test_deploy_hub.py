@@ -24,6 +24,7 @@ import time
 import nbformat
 import pytest
 
+from course_tools.grading.exchange import REFUSED_PREFIX
 from course_tools.layout import ASSIGNMENT, EXERCISES, RELEASE_DIR, ROOT
 from course_tools.scores import gradebook_url, scores_by_exercise
 from course_tools.submissions import fill_notebook
@@ -113,14 +114,16 @@ def cycle(solutions):
             if student != MALLORY:
                 run.validation[student] = server.post_json("assignments/validate", data={"path": NOTEBOOK})
             server.assignment_action("submit", ASSIGNMENT)
-        # Mallory submits her notebook once more, in Ada's name: the newest submission "of" Ada
-        run.forgery = _printed(students[MALLORY], forgery_code(ADA))
-
-        # the instructor collects in the formgrader (the forgery is refused, plainly) and in a
-        # terminal, autogrades each submission, generates and releases feedback; the gradebook
-        # is read around Mallory's grading, and what her cell printed there
+        # Mallory submits her notebook once more, in Ada's name: the newest submission "of" Ada;
+        # the instructor collects in the formgrader (the forgery is refused, plainly, and moved
+        # aside); Mallory forges again, and the instructor collects in a terminal
+        run.forgeries = [_printed(students[MALLORY], forgery_code(ADA))]
         run.collect = _formgrader(teacher, "collect", expect_success=False)
+        run.forgeries.append(_printed(students[MALLORY], forgery_code(ADA)))
         run.collect_in_terminal = _printed(teacher, _collect_in_a_terminal(run.settings))
+
+        # the instructor autogrades each submission, generates and releases feedback; the
+        # gradebook is read around Mallory's grading, and what her cell printed there
         for student in SUBMITTERS:
             if student == MALLORY:
                 run.gradebook_before_mallory = _gradebook_rows(run.settings, besides=[MALLORY])
@@ -145,7 +148,8 @@ def cycle(solutions):
         run.inbound = {path.name: path for path in run.settings.exchange_course.joinpath("inbound").iterdir()}
         [ben_submission] = [path for name, path in run.inbound.items() if name.startswith(f"{BEN}+")]
         run.ada_attempts = _printed(students[ADA], attempts_code(run.settings, BEN, ben_submission))
-        run.scan = _scan_as(CLEO, hub, students[CLEO])
+        # Cleo, who fetched only, and Ben, who has his feedback, search for the solutions
+        run.scans = {CLEO: _scan(students[CLEO]), BEN: _scan(students[BEN], besides=ANSWERED[BEN])}
         ada_token = hub.api("POST", f"/users/{ADA}/tokens", json={"note": "deployment test"})["token"]
         run.ada_own_server = hub.server(ADA, ada_token).request("GET", "api/status", expect_ok=False).status_code
         run.ada_on_formgrader = hub.server(INSTRUCTOR, ada_token).request(
@@ -157,10 +161,11 @@ def cycle(solutions):
 PLANTED = BASE / "planted"  # a readable copy of one marker: the scan must find it
 
 
-def _scan_as(student, hub, server):
-    """The student searches the whole readable filesystem for the solutions (see
-    hub_attacks.scan_code); one planted copy of a marker shows that the search finds one."""
-    markers = solution_markers()
+def _scan(server, besides=()):
+    """The server's student searches the whole readable filesystem for the solutions (see
+    hub_attacks.scan_code), leaving out those he wrote himself; one planted copy of a marker
+    shows that the search finds one."""
+    markers = solution_markers(besides)
     PLANTED.mkdir(exist_ok=True)
     (PLANTED / "leak.txt").write_text(f"copied by mistake: {markers[len(markers) // 2]}\n")
     try:
@@ -289,26 +294,30 @@ def test_a_submission_in_another_students_name_is_refused_plainly(cycle):
     """Mallory's submission as Ada, newer than Ada's own: the formgrader's Collect reports an
     error naming it, the terminal's collect fails with the same, and Ada's own submission is the
     one collected and graded."""
-    assert cycle.forgery["returncode"] == 0, cycle.forgery["output"]  # nbgrader submit takes any --student
-    [forged] = [name for name, path in cycle.inbound.items()
-                if name.startswith(f"{ADA}+") and pwd.getpwuid(path.stat().st_uid).pw_name == MALLORY]
-    refusal = f"{forged}: it claims to be {ADA}'s, but the folder is owned by {MALLORY}"
+    for forgery in cycle.forgeries:  # nbgrader submit takes any --student
+        assert forgery["returncode"] == 0, forgery["output"]
+    aside = sorted(name for name in cycle.inbound if name.startswith(f"{REFUSED_PREFIX}{ADA}+"))
+    assert len(aside) == 2 and {pwd.getpwuid(cycle.inbound[name].stat().st_uid).pw_name for name in aside} == {MALLORY}
+    first, second = (f"{name[len(REFUSED_PREFIX):]}: it claims to be {ADA}'s, but the folder is owned by {MALLORY}"
+                     for name in aside)
     assert cycle.collect["success"] is False
-    assert refusal in cycle.collect["error"] and "1 submission(s) of" in cycle.collect["error"]
-    assert f"Collected submission: {ADA}" in cycle.collect["log"]
-    assert cycle.collect_in_terminal["returncode"] == 1 and refusal in cycle.collect_in_terminal["output"]
+    assert first in cycle.collect["error"] and "1 submission(s) of" in cycle.collect["error"]
+    assert f"Collected submission: {ADA}" in cycle.collect["log"] and f"moved aside to {aside[0]}" in cycle.collect["log"]
+    assert cycle.collect_in_terminal["returncode"] == 1 and second in cycle.collect_in_terminal["output"]
     submitted = nbformat.read(str(cycle.settings.course_dir / "submitted" / ADA / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
                               as_version=4)
     assert INTRUSION not in "".join(cell.source for cell in submitted.cells)  # not Mallory's notebook
     assert scores_only(scores_by_exercise(gradebook_url(cycle.settings.course_dir)))[ADA] == EXPECTED[ADA]
 
 
-def test_no_file_a_student_can_read_holds_a_solution(cycle):
-    """Cleo searched every file she can read outside the system's folders (the shared
-    environment, the exchange, /tmp, /opt, /srv, /home ...) for the lines of the solutions,
-    of the sample answers and of the hidden cases: only the planted copy turns up."""
-    scan = cycle.scan
-    assert scan["uid"] == pwd.getpwnam(CLEO).pw_uid
+@pytest.mark.parametrize("student", [CLEO, BEN])
+def test_no_file_a_student_can_read_holds_a_solution(cycle, student):
+    """Cleo (who only fetched) and Ben (with his feedback) searched every file they can read
+    outside the system's folders (the shared environment, the exchange, /tmp, /opt, /srv,
+    /home, /usr/local ...) for the lines of the solutions (Ben's own answers aside), of the
+    sample answers and of the hidden cases: only the planted copy turns up."""
+    scan = cycle.scans[student]
+    assert scan["uid"] == pwd.getpwnam(student).pw_uid
     assert str(BASE) in scan["searched"] or any(str(BASE).startswith(root + "/") for root in scan["searched"])
     assert scan["found"] == [str(PLANTED / "leak.txt")], scan
 
@@ -358,14 +367,17 @@ def test_the_instructor_cannot_open_a_students_server(cycle):
 
 def test_no_one_can_add_an_account_outside_the_roster(cycle):
     """Not even with the powers of an admin (the test's service has them): the outsider has a
-    system account and a password, yet gets no hub user, no server and no login."""
+    system account and a password, yet gets no hub user (added or renamed to), no server and
+    no login."""
     hub = cycle.hub
-    reason = f"{OUTSIDER} is not on the course's roster"
     panel = hub.api("POST", "/users", expect_ok=False, json={"usernames": [OUTSIDER]})  # the admin panel's call
-    assert panel.status_code == 400 and reason in panel.text, panel.text
+    assert panel.status_code == 400 and f"Invalid username: {OUTSIDER}" in panel.text, panel.text
     one = hub.api("POST", f"/users/{OUTSIDER}", expect_ok=False)  # JupyterHub gives the reason in its log only
     assert one.status_code == 400 and f"Failed to create user: {OUTSIDER}" in one.text, one.text
-    assert f"ValueError: {reason}" in hub.log_text()
+    assert f"ValueError: {OUTSIDER} is not on the course's roster" in hub.log_text()
+    renamed = hub.api("PATCH", f"/users/{CLEO}", expect_ok=False, json={"name": OUTSIDER})  # then spawn as them
+    assert renamed.status_code == 400 and "Invalid username" in renamed.text, renamed.text
+    assert hub.api("GET", f"/users/{CLEO}")["name"] == CLEO
     assert hub.api("GET", f"/users/{OUTSIDER}", expect_ok=False).status_code == 404
     assert hub.api("POST", f"/users/{OUTSIDER}/server", expect_ok=False).status_code == 404
     assert login(hub.url, OUTSIDER, hub.passwords[OUTSIDER]).status_code == 403
@@ -432,17 +444,17 @@ def test_a_student_has_the_assignment_list_and_no_instructor_tools(cycle, browse
 
 
 @needs_chromium
-def test_a_student_reads_her_feedback_from_the_assignment_list(cycle, browser):
-    """"(view feedback)" selects the page itself in the file browser; opened, it shows its
-    math drawn (MathML) and her score, without "Trust HTML"."""
+def test_a_student_reads_her_feedback_in_one_click(cycle, browser):
+    """"(view feedback)" in the Assignments panel opens the page itself (deploy/labextension),
+    with its math drawn (MathML) and his score, without "Trust HTML"."""
     page = _lab_of(browser, cycle.hub, BEN)
     _nbgrader_menu(page)
     page.get_by_role("menuitem", name="Assignment List", exact=True).click()
     page.locator("#submitted_assignments_list a", has_text="view feedback").first.click()
-    selected = page.locator(".jp-DirListing-item.jp-mod-selected")
-    selected.wait_for(timeout=60_000)
-    assert selected.locator(".jp-DirListing-itemText").inner_text().strip() == f"{ASSIGNMENT}.html"
-    selected.dblclick()
+    tab = page.locator(".lm-TabBar-tab.lm-mod-current", has_text=f"{ASSIGNMENT}.html")
+    tab.wait_for(timeout=60_000)
+    selected = page.locator(".jp-DirListing-item.jp-mod-selected .jp-DirListing-itemText")
+    assert selected.inner_text().strip() == f"{ASSIGNMENT}.html"
     feedback = page.frame_locator(".jp-HTMLViewer iframe")
     feedback.get_by_text(f"Score: {sum(EXPECTED[BEN].values()):.1f} / 100.0").first.wait_for(timeout=60_000)
     math = feedback.locator("math").first
@@ -500,7 +512,7 @@ def test_the_exchange_keeps_its_modes_through_a_whole_course(cycle):
 def test_each_submission_folder_is_closed_to_all_but_its_owner_and_the_instructor(cycle):
     instructor_group = pwd.getpwnam(INSTRUCTOR).pw_gid
     folders = {name: path.stat() for name, path in cycle.inbound.items()}
-    assert len(folders) == len(SUBMITTERS) + 1  # and Mallory's forgery
+    assert len(folders) == len(SUBMITTERS) + 2  # and Mallory's forgeries, moved aside
     for name, info in folders.items():
         assert (oct(stat.S_IMODE(info.st_mode)), grp.getgrgid(info.st_gid).gr_name) == \
             (oct(0o750), grp.getgrgid(instructor_group).gr_name), name
