@@ -4,7 +4,9 @@ Each function returns the code of one attempt; the code prints one line of JSON 
 managed. ``solution_markers`` gives the texts that only the instructor may read.
 """
 import json
+import subprocess
 import textwrap
+from pathlib import Path
 
 import nbformat
 
@@ -48,6 +50,15 @@ def solution_markers(besides=()):
         if len(line) >= 25 and line not in released and line not in answered and not line.startswith(FIXED_BY_THE_API):
             markers |= {line, json.dumps(line)[1:-1]}
     return sorted(marker for marker in markers if "np.zeros(" not in marker)
+
+
+def kit_checkouts():
+    """Git working trees of this kit on the machine: the suite's own, a developer's, CI's clone.
+    They are no part of the server: a deployment copies the kit without ``.git``."""
+    pruned = ["-path", "/proc", "-o", "-path", "/sys", "-o", "-path", "/dev", "-o", "-path", "/run"]
+    found = subprocess.run(["find", "/", "-maxdepth", "4", "(", *pruned, ")", "-prune", "-o",
+                            "-path", "*/deploy/setup_server.py", "-print"], capture_output=True, text=True).stdout.split()
+    return sorted(str(Path(path).parent.parent) for path in found if (Path(path).parent.parent / ".git").exists())
 
 
 def scan_code(markers, skipped):

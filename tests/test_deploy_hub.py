@@ -32,8 +32,8 @@ from deploy.settings import KIT_ROOT
 from deploy.setup_server import EXCHANGE_COURSE_MODES, EXCHANGE_ROOT_MODE
 from tests.chromium import needs_chromium
 from tests.expected import POINTS, scores_only
-from tests.hub_attacks import (INTRUSION, SYSTEM_FOLDERS, attempts_code, forgery_code, intrusion_code, scan_code,
-                               solution_markers)
+from tests.hub_attacks import (INTRUSION, SYSTEM_FOLDERS, attempts_code, forgery_code, intrusion_code,
+                               kit_checkouts, scan_code, solution_markers)
 from tests.hub_server import (BASE, DEPLOYED_KIT, INSTRUCTOR, NAMES, OUTSIDER, STUDENTS, SYSTEM_PYTHON, home_of,
                               login, run_setup, running_hub)
 from tests.markers import HUB
@@ -169,8 +169,11 @@ def _scan(server, besides=()):
     PLANTED.mkdir(exist_ok=True)
     (PLANTED / "leak.txt").write_text(f"copied by mistake: {markers[len(markers) // 2]}\n")
     try:
-        # the suite's own checkout is no part of the server; the deployment's copy is DEPLOYED_KIT
-        return _printed(server, scan_code(markers, [*SYSTEM_FOLDERS, str(KIT_ROOT)]), timeout=600)
+        # the kit's git checkouts (the suite's own among them) are no part of the server; the
+        # deployment's copy is DEPLOYED_KIT, which has no .git
+        checkouts = sorted({*kit_checkouts(), str(KIT_ROOT)})
+        assert str(DEPLOYED_KIT) not in checkouts, checkouts
+        return _printed(server, scan_code(markers, [*SYSTEM_FOLDERS, *checkouts]), timeout=600)
     finally:
         shutil.rmtree(PLANTED)
 
