@@ -51,7 +51,7 @@ class CourseSettings:
         Public URL the hub listens on.
     course_dir : Path
         The instructor's nbgrader course directory (default: ``~instructor/<course_id>``).
-    idle_timeout_minutes : int
+    idle_timeout_minutes : float
         A server with no activity for this long is stopped (0: never).
     """
     course_id: str

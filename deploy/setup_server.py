@@ -87,6 +87,13 @@ def _npm():
                          "apt-get install npm if npm is still missing; NodeSource's nodejs has it already)")
 
 
+def _owner(uid):
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
 def _account(user):
     try:
         return pwd.getpwnam(user)
@@ -147,7 +154,7 @@ def run_as(settings, user, command, cwd=None):
 def make_kit_private(settings):
     """This kit's folder holds the source with its solutions: nobody but its owner reads it."""
     os.chmod(KIT_ROOT, 0o700)
-    say(f"the kit's folder {KIT_ROOT} is private to {pwd.getpwuid(KIT_ROOT.stat().st_uid).pw_name}")
+    say(f"the kit's folder {KIT_ROOT} is private to {_owner(KIT_ROOT.stat().st_uid)}")
 
 
 def make_homes_private(settings):
@@ -242,7 +249,6 @@ def install_exchange_module(settings):
 def write_shared_settings(settings):
     """What every user shares: nbgrader's course and exchange, and JupyterLab's defaults for a
     managed server (no questions about news or updates in the middle of a lab)."""
-    install_exchange_module(settings)
     nbgrader_config = settings.python_env / "etc" / "jupyter" / "nbgrader_config.py"
     nbgrader_config.parent.mkdir(parents=True, exist_ok=True)
     module = EXCHANGE_MODULE.stem
@@ -270,8 +276,8 @@ def create_exchange(settings):
     for entry in sorted(root.iterdir()):  # made while the root was open to all (nbgrader's default)
         uid = entry.lstat().st_uid
         if uid not in (0, instructor.pw_uid):
-            owner = next((account.pw_name for account in pwd.getpwall() if account.pw_uid == uid), f"uid {uid}")
-            say(f"warning: {entry} belongs to {owner}, not to root or the instructor; remove it unless it is a course's")
+            say(f"warning: {entry} belongs to {_owner(uid)}, not to root or the instructor; "
+                f"remove it unless it is a course's")
     for name, mode in EXCHANGE_COURSE_MODES.items():
         folder = settings.exchange_course / name
         with contextlib.suppress(FileExistsError):
@@ -354,6 +360,7 @@ def setup(settings, python):
     install_environment(settings, python)
     install_proxy(settings)
     install_lab_extension(settings)
+    install_exchange_module(settings)
     write_shared_settings(settings)
     create_exchange(settings)
     create_course_directory(settings)

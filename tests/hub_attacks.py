@@ -10,7 +10,8 @@ from pathlib import Path
 
 import nbformat
 
-from course_tools.layout import ASSIGNMENT, RELEASE_DIR, ROOT, SOURCE_NOTEBOOK
+from course_tools.layout import ASSIGNMENT, RELEASE_DIR, ROOT
+from course_tools.reference import solution_cells
 from tests.hub_server import home_of
 
 INTRUSION = "INTRUSION "  # what Mallory's graded cell prints before its verdict
@@ -36,13 +37,12 @@ def solution_markers(besides=()):
                                                                as_version=4).cells)
     released += "".join(path.read_text() for path in RELEASE_DIR.rglob("*.py"))
     lines, answered = [], set()
-    for cell in nbformat.read(str(SOURCE_NOTEBOOK), as_version=4).cells:
-        if SOLUTION_BEGIN in cell.source:
-            solution = cell.source.split(SOLUTION_BEGIN, 1)[1].split(SOLUTION_END, 1)[0].splitlines()
-            if cell.metadata.get("nbgrader", {}).get("grade_id") in besides:
-                answered |= {line.strip() for line in solution}
-            else:
-                lines += solution
+    for exercise, source in solution_cells().items():
+        solution = source.split(SOLUTION_BEGIN, 1)[1].split(SOLUTION_END, 1)[0].splitlines()
+        if exercise in besides:
+            answered |= {line.strip() for line in solution}
+        else:
+            lines += solution
     for path in (ROOT / "samples" / "ada.py", ROOT / "course_tools" / "grading" / "hidden.py"):
         lines += path.read_text().splitlines()
     markers = set()
@@ -131,14 +131,18 @@ def attempts_code(settings, ben, ben_submission):
         """)
 
 
-def forgery_code(victim):
-    """A student submits her notebook once more, in ``victim``'s name (nbgrader accepts it)."""
+def command_code(argv, cwd=None):
+    """Run a command as the kernel's user would in a terminal; print its exit status and output."""
     return textwrap.dedent(f"""
         import json, subprocess
-        result = subprocess.run(["nbgrader", "submit", {ASSIGNMENT!r}, "--student={victim}"],
-                                capture_output=True, text=True)
+        result = subprocess.run({list(argv)!r}, cwd={cwd and str(cwd)!r}, capture_output=True, text=True)
         print(json.dumps({{"returncode": result.returncode, "output": result.stdout + result.stderr}}))
         """)
+
+
+def forgery_code(victim):
+    """A student submits her notebook once more, in ``victim``'s name (nbgrader accepts it)."""
+    return command_code(["nbgrader", "submit", ASSIGNMENT, f"--student={victim}"])
 
 
 def intrusion_code(settings, hub_url):

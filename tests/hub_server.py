@@ -160,11 +160,11 @@ class Hub:
         write_settings(self.port, **settings_changes)
         self.start()
 
-    def log_tail(self, lines=60):
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-
     def log_text(self):
         return self.log_path.read_text(errors="replace")
+
+    def log_tail(self, lines=60):
+        return "\n".join(self.log_text().splitlines()[-lines:])
 
     def api(self, method, path, expect_ok=True, token=None, **kwargs):
         headers = {"Authorization": f"token {token}"} if token else {}

@@ -32,8 +32,8 @@ from deploy.settings import KIT_ROOT
 from deploy.setup_server import EXCHANGE_COURSE_MODES, EXCHANGE_ROOT_MODE
 from tests.chromium import needs_chromium
 from tests.expected import POINTS, scores_only
-from tests.hub_attacks import (INTRUSION, SYSTEM_FOLDERS, attempts_code, forgery_code, intrusion_code,
-                               kit_checkouts, scan_code, solution_markers)
+from tests.hub_attacks import (INTRUSION, SYSTEM_FOLDERS, attempts_code, command_code, forgery_code,
+                               intrusion_code, kit_checkouts, scan_code, solution_markers)
 from tests.hub_server import (BASE, DEPLOYED_KIT, INSTRUCTOR, NAMES, OUTSIDER, STUDENTS, SYSTEM_PYTHON, home_of,
                               login, run_setup, running_hub)
 from tests.markers import HUB
@@ -74,16 +74,6 @@ def _printed(server, code, timeout=120):
     return json.loads(server.run_code(code, timeout=timeout).strip().splitlines()[-1])
 
 
-def _collect_in_a_terminal(settings):
-    """``nbgrader collect --update`` in the course directory, as the instructor types it."""
-    return textwrap.dedent(f"""
-        import json, subprocess
-        result = subprocess.run(["nbgrader", "collect", {ASSIGNMENT!r}, "--update"], cwd={str(settings.course_dir)!r},
-                                capture_output=True, text=True)
-        print(json.dumps({{"returncode": result.returncode, "output": result.stdout + result.stderr}}))
-        """)
-
-
 @pytest.fixture(scope="module")
 def cycle(solutions):
     with running_hub() as (hub, setup_output):
@@ -120,7 +110,8 @@ def cycle(solutions):
         run.forgeries = [_printed(students[MALLORY], forgery_code(ADA))]
         run.collect = _formgrader(teacher, "collect", expect_success=False)
         run.forgeries.append(_printed(students[MALLORY], forgery_code(ADA)))
-        run.collect_in_terminal = _printed(teacher, _collect_in_a_terminal(run.settings))
+        run.collect_in_terminal = _printed(teacher, command_code(["nbgrader", "collect", ASSIGNMENT, "--update"],
+                                                                cwd=run.settings.course_dir))
 
         # the instructor autogrades each submission, generates and releases feedback; the
         # gradebook is read around Mallory's grading, and what her cell printed there

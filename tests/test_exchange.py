@@ -3,7 +3,7 @@
 ``OwnerCheckedCollect`` (course_tools/grading/exchange.py, in the kit's config) and the hub's
 exchange classes (deploy/course_exchange.py). Submissions owned by different accounts are
 made with chown, so the tests need root (CI runs as root); the accounts are the system's own
-(nobody, daemon, bin, sys), which every Debian has.
+(nobody, daemon, bin, sys, man, lp, news, uucp, proxy), which every Debian has.
 """
 import os
 import pwd
@@ -17,13 +17,12 @@ import pytest
 from course_tools.nbgrader_cli import run_nbgrader
 from course_tools.scratch import copy_course
 from deploy import course_exchange
+from deploy.setup_server import EXCHANGE_CLASSES
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root: it makes files owned by other accounts")
 
 COURSE, ASSIGNMENT = "exchange-test", "ps1"
-HUB_EXCHANGE = {f"--ExchangeFactory.{step}=course_exchange.{name}"
-                for step, name in {"release_assignment": "ReleaseAssignment", "submit": "Submit",
-                                   "fetch_assignment": "FetchAssignment"}.items()}
+HUB_EXCHANGE = [f"--ExchangeFactory.{step}=course_exchange.{name}" for step, name in EXCHANGE_CLASSES.items()]
 
 
 def _stamp(minutes):
@@ -35,28 +34,27 @@ def _uid(user):
     return pwd.getpwnam(user).pw_uid
 
 
+def _own(path, user):
+    for entry in (path, *path.rglob("*")):
+        os.lchown(entry, _uid(user), _uid(user))
+
+
 def _submission(inbound, claimed, minutes, owner, text, files_owner=None):
     """A submission folder as ``nbgrader submit`` leaves it, owned by ``owner``."""
     folder = inbound / f"{claimed}+{ASSIGNMENT}+{_stamp(minutes)}+{owner}{minutes}"
     folder.mkdir()
     (folder / "timestamp.txt").write_text(_stamp(minutes))
     (folder / "answers.ipynb").write_text(text)
-    for path in (folder, *folder.iterdir()):
-        os.lchown(path, _uid(owner), _uid(owner))
+    _own(folder, owner)
     if files_owner:
         os.chown(folder / "answers.ipynb", _uid(files_owner), _uid(files_owner))
     return folder
 
 
-def _own(path, user):
-    for entry in (path, *path.rglob("*")):
-        os.lchown(entry, _uid(user), _uid(user))
-
-
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory):
-    """A course whose inbound holds honest, forged and tampered submissions, collected, collected
-    again, then updated with a newer honest one."""
+    """A course whose inbound holds honest, forged and tampered submissions, collected, then
+    collected again with --update after a newer honest one."""
     base = tmp_path_factory.mktemp("exchange")
     course = copy_course(base / "course")
     inbound = base / "exchange" / COURSE / "inbound"

@@ -52,10 +52,10 @@ def owner_name(uid):
 class Limits:
     """What a submission may hold (nbgrader's ``ignore``, ``include``, ``max_file_size`` and
     ``max_dir_size``; sizes in bytes)."""
-    ignore: tuple = ()
-    include: tuple = ("*",)
-    max_file_bytes: int = 100_000_000
-    max_total_bytes: int = 100_000_000
+    ignore: tuple
+    include: tuple
+    max_file_bytes: int
+    max_total_bytes: int
 
 
 class SubmissionReader:
@@ -170,8 +170,17 @@ class OwnerCheckedCollect(ExchangeCollect):
                       max_file_bytes=1000 * self.coursedir.max_file_size,
                       max_total_bytes=1000 * self.coursedir.max_dir_size)
 
-    def _reader(self, student):
-        return SubmissionReader(student, self.limits, self.log, check_owner=self.check_owner)
+    def _refusal(self, submission, dest=None):
+        """Why the submission cannot count as its student's, or None; with ``dest``, it is
+        copied there as it is read."""
+        student = submission.student
+        try:
+            SubmissionReader(student, self.limits, self.log, check_owner=self.check_owner).read(submission.path, dest)
+        except Refused as refusal:
+            return f"it claims to be {student}'s, but {refusal}"
+        except Exception as error:  # whatever one folder does, the others are collected
+            return f"it could not be read ({type(error).__name__}: {error})"
+        return None
 
     def init_src(self):
         if not self.coursedir.course_id:
@@ -188,23 +197,13 @@ class OwnerCheckedCollect(ExchangeCollect):
         by_student = {}
         for submission in self._submissions():
             if not submission.refused:
-                submission.refused = self._check(submission)
+                submission.refused = self._refusal(submission)  # checked only: nothing is copied yet
             if submission.refused:
                 self.refused.append(submission)
             else:
                 by_student.setdefault(submission.student, []).append(submission)
         for submissions in by_student.values():
             self.src_records.append(self._chosen(submissions))
-
-    def _check(self, submission):
-        """Why the submission cannot count as its student's, or None (nothing is copied)."""
-        try:
-            self._reader(submission.student).read(submission.path)
-        except Refused as refusal:
-            return f"it claims to be {submission.student}'s, but {refusal}"
-        except Exception as error:  # whatever one folder does, the others are collected
-            return f"it could not be read ({type(error).__name__}: {error})"
-        return None
 
     def _submissions(self):
         """The submission folders in inbound that match the assignment and student (globs, as
@@ -269,13 +268,7 @@ class OwnerCheckedCollect(ExchangeCollect):
         staging = f"{dest}.collecting"  # beside its place; it replaces the old copy only when whole
         shutil.rmtree(staging, ignore_errors=True)
         os.makedirs(os.path.dirname(dest), exist_ok=True)
-        refusal = None
-        try:
-            self._reader(student).read(submission.path, staging)
-        except Refused as error:
-            refusal = f"it claims to be {student}'s, but {error}"
-        except Exception as error:  # whatever one folder does, the others are collected
-            refusal = f"it could not be read ({type(error).__name__}: {error})"
+        refusal = self._refusal(submission, staging)
         if refusal:
             shutil.rmtree(staging, ignore_errors=True)
             submission.refused = refusal
