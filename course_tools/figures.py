@@ -10,6 +10,10 @@ a fresh render, is missing, or is not produced here.
 Figures are laid out in "units" of half an inch (50 px at the fixed dpi of 100): a canvas
 ``width`` units wide is ``50 * width`` pixels wide. Every figure has an opaque white background,
 dark ink and a thin light-grey border, so it reads in light and dark notebook themes alike.
+
+Time steps are numbered as in the math, <1>..<T_x>, with a<0> = a0 the initial state. Where a
+figure also shows the code's arrays (in monospace), their time index is one less: x[:, :, t-1]
+holds x<t>, a[:, :, t-1] holds a<t>, da[:, :, t-1] is the gradient on a<t>; a0 is not in ``a``.
 """
 import argparse
 import sys
@@ -75,6 +79,16 @@ GAP = 0.25  # between a forward arrow and the gradient arrow running beside it
 def at(symbol, step="t"):
     """Mathtext for ``symbol`` at time step ``step``, e.g. at("a", "t-1") for a<t-1>."""
     return rf"${symbol}^{{\langle {step} \rangle}}$"
+
+
+def step_name(k):
+    """The name of time step ``k`` (numbered from 1 as in the math), e.g. step_name(1) for "step <1>"."""
+    return rf"step $\langle {k} \rangle$"
+
+
+def sliced(array, index):
+    """The code's slice of ``array`` at time index ``index`` (0-based: it holds step <index + 1>)."""
+    return f"{array}[:, :, {index}]"
 
 
 SHAPES = {"x": r"$(n_x, m)$", "a": r"$(n_a, m)$", "y": r"$(n_y, m)$"}
@@ -188,6 +202,30 @@ def arrow_key(ax, xy, step=4.4):
 def gradient_label(ax, xy, text, **kwargs):
     """A label in the colour of the gradients."""
     return label(ax, xy, text, color=GRADIENT, **kwargs)
+
+
+def code_label(ax, xy, text, size=FONT - 1, **kwargs):
+    """A name or slice from the code (e.g. x[:, :, 0]), in a monospace font to set it apart from the math."""
+    return label(ax, xy, text, size=size, family="monospace", **kwargs)
+
+
+def phrase(ax, xy, pieces, size=FONT - 1, color=INK):
+    """One line centred at ``xy`` from (text, is_code) pieces: text may hold mathtext, code is monospace.
+
+    The pieces are separate labels set side by side on one baseline, a word space apart, since
+    mathtext has no monospace font for code."""
+    renderer = ax.figure.canvas.get_renderer()
+    texts = [code_label(ax, (0, xy[1]), text, size=size, color=color, ha="left", va="baseline") if is_code
+             else label(ax, (0, xy[1]), text, size=size, color=color, ha="left", va="baseline")
+             for text, is_code in pieces]
+    px_per_unit = DPI * UNIT
+    space = 0.3 * size / 72 * DPI / px_per_unit
+    widths = [text.get_window_extent(renderer).width / px_per_unit for text in texts]
+    x = xy[0] - (sum(widths) + space * (len(texts) - 1)) / 2
+    for text, width in zip(texts, widths):
+        text.set_x(x)
+        x += width + space
+    return texts
 
 
 # ----------------------------------------------------------------------------------------------
@@ -338,24 +376,36 @@ def rnn_cell():
 
 @figure("rnn_unrolled.png")
 def rnn_unrolled():
-    """The RNN unrolled over T_x = 4 steps, one set of parameters shared by every cell."""
-    fig, ax = canvas(18, 8.4)
-    cells = cell_row(ax, 4, 3.6, 4.2, size=(2.2, 1.5), gap=1.7,
-                   names=[f"RNN cell\nt = {i}" for i in range(1, 5)], text_size=FONT - 1)
-    arrow(ax, (0.9, 4.2), cells[0].left())
-    label(ax, (0.95, 4.6), at("a", "0"), ha="left")
-    arrow(ax, cells[-1].right(), (17.4, 4.2))
-    label(ax, (17.35, 4.6), at("a", "4"), ha="right")
-    for i, cell in enumerate(cells, start=1):
-        arrow(ax, (cell.x, 1.9), cell.bottom())
-        label(ax, (cell.x, 1.5), at("x", i))
-        arrow(ax, cell.top(), (cell.x, 6.5))
-        label(ax, (cell.x, 6.95), at(r"\hat{y}", i))
-    for i, (left, right) in enumerate(zip(cells, cells[1:]), start=1):
-        label(ax, ((left.x + right.x) / 2, 4.6), at("a", i))
-    label(ax, (9.0, 0.55), r"every cell uses the same parameters $W_{ax}$, $W_{aa}$, $W_{ya}$, $b_a$, $b_y$",
+    """The RNN unrolled over T_x = 4 steps, one set of parameters shared by every cell.
+
+    Steps are numbered <1>..<4> as in the math; in monospace beside each input and state is where
+    the code keeps it: the array index is the step minus one, and a<0> is a0, not part of ``a``."""
+    fig, ax = canvas(19, 9.4)
+    y, size, gap = 4.9, (1.8, 1.5), 2.3
+    cells = cell_row(ax, 4, 2.4 + size[0] / 2, y, size=size, gap=gap,
+                     names=[f"RNN cell\n{step_name(i)}" for i in range(1, 5)], text_size=FONT - 1)
+    first, last = cells[0], cells[-1]
+    arrow(ax, (0.5, y), first.left())
+    label(ax, (0.55, y + 0.4), at("a", "0"), ha="left")
+    code_label(ax, (0.55, y - 0.4), "a0", ha="left", size=FONT - 2)
+    arrow(ax, last.right(), (18.6, y))
+    label(ax, (18.55, y + 0.4), at("a", "4"), ha="right")
+    code_label(ax, (18.55, y - 0.4), sliced("a", 3), ha="right", size=FONT - 2)
+    for i, cell in enumerate(cells):
+        arrow(ax, (cell.x, 2.6), cell.bottom())
+        label(ax, (cell.x, 2.2), at("x", i + 1))
+        code_label(ax, (cell.x, 1.7), sliced("x", i), size=FONT - 2)
+        arrow(ax, cell.top(), (cell.x, 7.2))
+        label(ax, (cell.x, 7.65), at(r"\hat{y}", i + 1))
+    for i, (left, right) in enumerate(zip(cells, cells[1:])):
+        middle = (left.x + right.x) / 2
+        label(ax, (middle, y + 0.4), at("a", i + 1))
+        code_label(ax, (middle, y - 0.4), sliced("a", i), size=FONT - 2)
+    label(ax, (9.5, 8.75), r"$T_x = 4$ time steps, one cell applied at each step", size=FONT - 1)
+    label(ax, (9.5, 0.95), r"every cell uses the same parameters $W_{ax}$, $W_{aa}$, $W_{ya}$, $b_a$, $b_y$",
           size=FONT - 1)
-    label(ax, (9.0, 7.85), r"$T_x = 4$ time steps, one cell applied at each step", size=FONT - 1)
+    label(ax, (9.5, 0.4), "in monospace: where the code keeps each value (array index = step − 1)",
+          size=FONT - 1)
     return fig
 
 
@@ -453,15 +503,21 @@ def rnn_cell_backward():
 
 @figure("rnn_backward_through_time.png")
 def rnn_backward_through_time():
-    """Backpropagation through time over T_x = 4 steps, last step first."""
-    fig, ax = canvas(19, 12.2)
+    """Backpropagation through time over T_x = 4 steps, last step first.
+
+    The cells are the steps <1>..<4> of the math; the gradients going in and out are labelled with
+    the code's slices, whose index is the step minus one (step <1> takes da[:, :, 0])."""
+    fig, ax = canvas(19, 13.0)
     y, d = 6.2, 0.35
-    cells = cell_row(ax, 4, 3.6, y, size=(2.4, 1.7), gap=1.8, names=[f"t = {i}" for i in range(4)],
-                   kind="muted", dy=d)
+    cells = cell_row(ax, 4, 3.6, y, size=(2.4, 1.7), gap=1.8, names=[step_name(i) for i in range(1, 5)],
+                     kind="muted", dy=d)
     first, last = cells[0], cells[-1]
     arrow(ax, (0.6, y + d), first.left(d), kind="muted")
     label(ax, (0.65, y + d + 0.4), at("a", "0"), color=MUTED_TEXT, ha="left")
     arrow(ax, last.right(d), (18.6, y + d), kind="muted")
+    label(ax, (18.55, y + d + 0.4), at("a", "4"), color=MUTED_TEXT, ha="right")
+    for i, (left, right) in enumerate(zip(cells, cells[1:]), start=1):
+        label(ax, ((left.x + right.x) / 2, y + d + 0.4), at("a", i), color=MUTED_TEXT)
     # Gradients along the chain: each cell hands da_prev to the one before it.
     arrow(ax, (18.6, y - d), last.right(-d), kind="gradient")
     gradient_label(ax, (18.55, y - d - 0.45), "zeros", ha="right", size=FONT - 1)
@@ -470,20 +526,27 @@ def rnn_backward_through_time():
         gradient_label(ax, ((left.x + right.x) / 2, y - d - 0.45), r"$da_{\mathrm{prev}}$", size=FONT - 1)
     arrow(ax, first.left(-d), (0.6, y - d), kind="gradient")
     gradient_label(ax, (0.65, y - d - 0.45), r"$da_0$", ha="left")
-    # Into each cell from above, out of each cell below.
-    total = 2.6
+    # Into each cell from above, out of each cell below: the code's slices, index = step - 1.
+    total = 2.5
     for i, cell in enumerate(cells):
         arrow(ax, (cell.x, 8.8), cell.top(), kind="gradient")
-        gradient_label(ax, (cell.x, 9.2), f"da[:, :, {i}]", family="monospace", size=FONT - 1)
-        arrow(ax, cell.bottom(-0.6), (cell.x - 0.6, 4.0), kind="gradient")
-        gradient_label(ax, (cell.x - 0.6, 3.6), f"dx[:, :, {i}]", family="monospace", size=FONT - 1)
-        arrow(ax, cell.bottom(0.85), (cell.x + 0.85, total + 0.45), kind="gradient")
-    box(ax, (10.5, total), (15.6, 0.9),
-        r"$dW_{ax} = \sum_t dW_{ax}^{\langle t \rangle}, \quad dW_{aa} = \sum_t dW_{aa}^{\langle t \rangle},"
-        r" \quad db_a = \sum_t db_a^{\langle t \rangle}$", edge=GRADIENT, text_color=GRADIENT)
-    label(ax, (9.6, 11.5), r"loop order: $t = T_x - 1, \ldots, 1, 0$", size=FONT - 1)
-    arrow(ax, (16.8, 10.85), (2.4, 10.85))
-    gradient_label(ax, (9.6, 10.1), "cell t is given da[:, :, t] + da_prev from cell t + 1", size=FONT - 1)
+        code_label(ax, (cell.x, 9.2), sliced("da", i), color=GRADIENT)
+        arrow(ax, cell.bottom(-0.6), (cell.x - 0.6, 4.1), kind="gradient")
+        code_label(ax, (cell.x - 0.6, 3.7), sliced("dx", i), color=GRADIENT)
+        arrow(ax, cell.bottom(0.85), (cell.x + 0.85, total + 0.6), kind="gradient")
+    steps = r"\sum_{t=1}^{T_x}"  # over the steps <1>..<T_x>
+    box(ax, (10.5, total), (15.6, 1.2),
+        rf"$dW_{{ax}} = {steps} dW_{{ax}}^{{\langle t \rangle}}, \quad "
+        rf"dW_{{aa}} = {steps} dW_{{aa}}^{{\langle t \rangle}}, \quad "
+        rf"db_a = {steps} db_a^{{\langle t \rangle}}$", edge=GRADIENT, text_color=GRADIENT)
+    label(ax, (9.6, 12.3), r"loop order: steps $\langle T_x \rangle, \ldots, \langle 2 \rangle, \langle 1 \rangle$"
+          r"  (array index $T_x - 1, \ldots, 1, 0$)", size=FONT - 1)
+    arrow(ax, (16.8, 11.65), (2.4, 11.65))
+    rule = sliced("da", "t-1")
+    phrase(ax, (9.6, 10.75), [(r"step $\langle t \rangle$ is given", False), (rule, True),
+                              (r"+ $da_{\mathrm{prev}}$ from step $\langle t+1 \rangle$", False)], color=GRADIENT)
+    phrase(ax, (9.6, 10.1), [(rule, True), (rf"is the gradient of the loss with respect to {at('a')}", False)],
+           color=GRADIENT)
     arrow_key(ax, (6.2, 0.8))
     return fig
 
