@@ -1,10 +1,17 @@
-"""The helpers learners import: activations, Adam, the gradient checker and the training loop."""
+"""The helpers learners import: activations, Adam, the gradient checker, the memory task, the
+training loop and its verdict."""
+import re
+
 import numpy as np
 import pytest
 
 from course_tools.reference import load_functions
-from rnn_utils import (gradient_check, initialize_adam, make_echo_task, numerical_gradient, sigmoid, softmax, train_lstm,
-                       update_parameters_with_adam)
+from rnn_utils import (gradient_check, initialize_adam, make_recall_task, numerical_gradient, sigmoid, softmax,
+                       train_lstm, training_verdict, update_parameters_with_adam)
+from tests.mutants import mistake
+
+# the numbers the notebook's training cell prints; tests/test_notebooks.py reads them the same way
+LOSSES = re.compile(r"loss ([\d.]+) at the start, ([\d.]+) after (\d+) steps")
 
 
 def test_softmax_normalises_each_column():
@@ -79,18 +86,58 @@ def test_gradient_check_names_the_wrong_gradient(reference):
         gradient_check(loss, {"dba": params["ba"]}, {"dba": gradients["dba"].ravel()})
 
 
-def test_echo_task_targets_are_the_inputs_shifted_by_the_delay():
-    x, y = make_echo_task(n_symbols=4, delay=3, T_x=9, m=5, seed=2)
-    assert x.shape == y.shape == (4, 5, 9)
-    np.testing.assert_array_equal(x.sum(axis=0), np.ones((5, 9)), err_msg="one-hot inputs")
-    np.testing.assert_array_equal(y[:, :, 3:], x[:, :, :-3], err_msg="targets")
-    np.testing.assert_array_equal(y[:, :, :3], 0, err_msg="no target in the first steps")
+def test_recall_task_asks_for_the_first_symbol_at_the_last_step():
+    x, y = make_recall_task(n_symbols=5, T_x=7, m=300, seed=2)
+    assert x.shape == y.shape == (5, 300, 7)
+    np.testing.assert_array_equal(x.sum(axis=0), np.ones((300, 7)), err_msg="one-hot inputs")
+    np.testing.assert_array_equal(y[:, :, -1], x[:, :, 0], err_msg="target at the last step")
+    np.testing.assert_array_equal(y[:, :, :-1], 0, err_msg="no target before the last step")
+    assert np.all(x.sum(axis=(1, 2)) > 0.15 * 300 * 7), "every symbol appears, at random"
+    np.testing.assert_array_equal(make_recall_task(seed=(1, 3))[0], make_recall_task(seed=(1, 3))[0])
+    assert not np.array_equal(make_recall_task(seed=(1, 3))[0], make_recall_task(seed=(1, 4))[0])
+    assert make_recall_task()[0].shape == (4, 64, 16), "the defaults train_lstm uses"
 
 
-def test_training_the_reference_lstm_lowers_the_loss(reference):
-    losses = train_lstm(reference["lstm_forward"], reference["lstm_backward"], iterations=120)
-    assert len(losses) == 120
-    assert losses[-1] < losses[0] / 100
+def test_train_lstm_asks_the_task_for_a_batch_at_every_step(reference):
+    steps = []
+
+    def task(step):
+        steps.append(step)
+        return make_recall_task(T_x=3, m=4, seed=step)
+
+    losses = train_lstm(reference["lstm_forward"], reference["lstm_backward"], n_a=3, iterations=4, task=task)
+    assert len(losses) == 4 and all(np.isfinite(losses))
+    assert steps[-4:] == [1, 2, 3, 4]
+
+
+def test_verdict_compares_the_mean_of_the_last_tenth_with_guessing():
+    # learned: the last 10 of 100 losses average 0.1, under a tenth of log(4) = 1.386
+    learned = training_verdict([1.4] * 90 + [0.15] * 5 + [0.05] * 5)
+    assert learned.splitlines()[1].startswith("Learned:")
+    first, final, steps = LOSSES.search(learned).groups()
+    assert (first, final, steps) == ("1.400", "0.10000", "100")
+    assert "mean of the last 10" in learned and "log(4) = 1.386" in learned
+    # one low loss at the very end is not enough: the whole last tenth counts
+    not_learned = training_verdict([1.4] * 99 + [0.001])
+    assert not_learned.splitlines()[1].startswith("Not learned:")
+    assert "da_prevt" in not_learned and "dc_prevt" in not_learned and "lstm_backward" in not_learned
+    two_symbols = training_verdict([2.0, 0.5], n_symbols=2)  # guessing: log(2); the last tenth is one step
+    assert two_symbols.splitlines()[1].startswith("Not learned: the loss did not fall below 0.069")
+
+
+def test_the_reference_lstm_learns_and_the_verdict_says_so(reference):
+    losses = train_lstm(reference["lstm_forward"], reference["lstm_backward"])  # what the notebook runs
+    assert len(losses) == 300
+    verdict = training_verdict(losses)
+    assert verdict.splitlines()[1].startswith("Learned:"), verdict
+    assert float(LOSSES.search(verdict).group(2)) < 0.01, "far below the threshold, not just under it"
+
+
+def test_without_the_carried_dc_prev_the_lstm_does_not_learn(solutions):
+    broken = load_functions(mistake("dc_not_carried").apply(solutions))
+    verdict = training_verdict(train_lstm(broken["lstm_forward"], broken["lstm_backward"]))
+    assert verdict.splitlines()[1].startswith("Not learned:"), verdict
+    assert float(LOSSES.search(verdict).group(2)) > 0.5 * np.log(4), "near guessing, not just above the threshold"
 
 
 def test_training_names_the_unfinished_function(solutions, capsys):

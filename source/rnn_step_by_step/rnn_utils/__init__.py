@@ -1,9 +1,9 @@
-"""Helpers the RNN notebook imports: activations, Adam, a gradient checker and a small
-training loop for the learner's LSTM."""
+"""Helpers the RNN notebook imports: activations, Adam, a gradient checker, and a memory task
+with a training loop and a verdict for the learner's LSTM."""
 from rnn_utils.activations import sigmoid, softmax
 from rnn_utils.adam import initialize_adam, update_parameters_with_adam
 from rnn_utils.gradcheck import gradient_check, numerical_gradient
-from rnn_utils.training import make_echo_task, train_lstm
+from rnn_utils.training import make_recall_task, train_lstm, training_verdict
 
 __all__ = [
     "sigmoid",
@@ -12,6 +12,7 @@ __all__ = [
     "update_parameters_with_adam",
     "numerical_gradient",
     "gradient_check",
-    "make_echo_task",
+    "make_recall_task",
     "train_lstm",
+    "training_verdict",
 ]
