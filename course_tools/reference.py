@@ -3,6 +3,8 @@
 The source notebook is the only place the solutions are written; everything that needs them
 (the check-data generator, the tests) loads them from there.
 """
+import linecache
+
 import nbformat
 import numpy as np
 
@@ -29,11 +31,14 @@ def load_functions(sources):
     the eight functions by name.
 
     The namespace starts as the notebook's setup cell leaves it (np, softmax, sigmoid), so the
-    functions call each other by name exactly as they do in the notebook.
+    functions call each other by name exactly as they do in the notebook. Each source is
+    registered with ``linecache``, as IPython does with a cell, so a crash can quote its line.
     """
     namespace = {"np": np, "softmax": softmax, "sigmoid": sigmoid}
     for name, source in sources.items():
-        exec(compile(source, f"<solution {name}>", "exec"), namespace)
+        filename = f"<solution {name}>"
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        exec(compile(source, filename, "exec"), namespace)
     return {name: namespace[name] for name in EXERCISES}
 
 

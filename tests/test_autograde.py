@@ -72,6 +72,13 @@ def test_feedback_and_export_after_autograde(course_run, solutions):
     page = (course_run.root / "feedback" / "ben" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
     assert "45.0" in page and "100.0" in page  # ben's score out of the maximum
     assert "started the cell state at a0" in page  # the reason for a lost exercise
+    # each reason shows as the checks' own short lines, none cut or too long to read
+    reasons = [html.unescape(block).strip("\n").splitlines() for block in
+               re.findall(r'<div class="output_subarea output_text output_error">\s*<pre>(.*?)</pre>', page, re.S)]
+    graded = [lines for lines in reasons if lines and lines[0].startswith("Graded: ")]
+    assert len(graded) == len(BEN_WRONG), reasons
+    assert all(len(line) <= 80 for lines in graded for line in lines), graded
+    assert any(line.startswith("Likely cause: dc_prev also needs the gradient") for lines in graded for line in lines)
     for student in ("cleo", "hardcoded", "corrupt_file"):
         page = (course_run.root / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
         if student != "hardcoded":  # whose own cells are copies of the reference
@@ -88,3 +95,15 @@ def test_feedback_and_export_after_autograde(course_run, solutions):
     for student, row in course_run.scores.items():
         assert {name: float(rows[student][name]) for name in EXERCISES} == {name: s for name, (s, _) in row.items()}
         assert rows[student]["status"] == "graded"
+
+
+def test_nbgrader_validate_shows_the_whole_message(course_run):
+    """``nbgrader validate`` cuts every line longer than 87 characters; the checks' lines are
+    short, so a learner who validates from a terminal reads the likely cause whole."""
+    notebook = course_run.root / "submitted" / "wrong_rnn_cell_forward" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    report = run_nbgrader(course_run.root, "validate", str(notebook), capture=True, check=False).stdout
+    error = report.split("The error was:", 1)[1].split("=" * 20)[0]
+    lines = [line.strip() for line in error.strip().splitlines()]
+    assert lines[0].startswith("Check failed: rnn_cell_forward on the demo inputs: a_next"), report
+    assert "Likely cause: the bias ba is missing from the hidden state (related to ba?)." in lines, report
+    assert not any(line.endswith("...") for line in lines), report

@@ -12,12 +12,15 @@ import sys
 import time
 import urllib.request
 
+import nbformat
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from course_tools.layout import ASSIGNMENT, EXERCISES, RELEASE_DIR, ROOT, SOURCE_DIR
 from course_tools.scratch import IGNORE
+from course_tools.submissions import answers_from_file, fill_release
 from tests.chromium import needs_chromium
+from tests.expected import BEN_WRONG
 from tests.markers import BROWSER
 from tests.ports import free_port
 
@@ -33,6 +36,10 @@ def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(RELEASE_DIR, root / "release" / ASSIGNMENT, ignore=IGNORE)
     shutil.copytree(SOURCE_DIR, root / "source" / ASSIGNMENT, ignore=IGNORE)
+    # a learner midway: the release with samples/ben.py's answers typed in
+    shutil.copytree(RELEASE_DIR, root / "ben" / ASSIGNMENT, ignore=IGNORE)
+    nbformat.write(fill_release(answers_from_file(ROOT / "samples" / "ben.py")),
+                   str(root / "ben" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"))
     state = root / "jupyter-state"
     # render every cell up front (JupyterLab otherwise only renders what is on screen)
     settings = state / "settings" / "@jupyterlab"
@@ -150,9 +157,12 @@ def screenshots(page, cells, name, markers):
                 cells.nth(index).scroll_into_view_if_needed()
                 page.screenshot(path=str(SCREENSHOTS / f"{name}-{marker.split('.')[0].replace(' ', '_')}.png"))
                 break
+        else:
+            raise AssertionError(f"no cell shows {marker!r}")
 
 
-SHOTS = ["rnn_cell.png", "lstm_cell.png", "rnn_backward_through_time.png", "Types of RNN", "A model that learns"]
+SHOTS = ["rnn_cell.png", "lstm_cell.png", "rnn_backward_through_time.png", "4 - Types of RNN",
+         "5 - A model that learns", "6 - Where you stand"]
 
 
 def test_release_in_jupyterlab(server, browser):
@@ -163,9 +173,42 @@ def test_release_in_jupyterlab(server, browser):
     assert len(figures) == FIGURES and all(width > 0 for width in figures.values()), figures
     assert page.locator(".jp-RenderedMarkdown mjx-container").count() > 20, "the equations must render"
     for exercise in EXERCISES:
-        assert f"{exercise} is not implemented yet" in output_of(cells, f"{exercise}_test({exercise})")
+        shown = output_of(cells, f"{exercise}_test({exercise})")
+        assert shown.startswith(f"Check failed: {exercise} is not implemented yet"), shown
     assert "Training needs your lstm_forward" in output_of(cells, "train_lstm(lstm_forward")
     screenshots(page, cells, "release-lab", SHOTS)
+
+
+def screenshot_of(page, cells, marker, name):
+    """A screenshot of the first cell whose input contains ``marker``, scrolled into view."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for index in range(cells.count()):
+        if marker in cells.nth(index).locator(".jp-InputArea").inner_text():
+            cells.nth(index).scroll_into_view_if_needed()
+            cells.nth(index).screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+            return
+    raise AssertionError(f"no cell contains {marker!r}")
+
+
+def test_a_learner_midway_in_jupyterlab(server, browser):
+    """Ben's notebook (samples/ben.py): a failing check shows its message first, in a few short
+    lines and none of the checks' code; the last cell gives one line per exercise."""
+    url, token = server
+    page = open_notebook(browser, url, token, f"ben/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
+    cells = run_every_cell(page)
+    failing = output_of(cells, "rnn_cell_forward_test(rnn_cell_forward)").splitlines()
+    assert failing[0].startswith("Check failed: rnn_cell_forward on the demo inputs: a_next"), failing
+    assert any(line.startswith("Likely cause: the bias ba is missing") for line in failing[:5]), failing
+    assert len(failing) <= 5 and all(len(line) <= 80 for line in failing), failing
+    assert "public_tests" not in "\n".join(failing) and "Traceback" not in "\n".join(failing)
+    assert "rnn_forward: all checks passed" in output_of(cells, "rnn_forward_test(rnn_forward)")
+    standing = output_of(cells, "where_you_stand(globals())").splitlines()
+    marks = {line.split()[2]: line.split()[0] for line in standing[:8]}
+    assert marks == {name: "✗" if name in BEN_WRONG else "✓" for name in EXERCISES}, standing
+    assert standing[8] == "4 of 8 exercises pass their visible checks."
+    screenshot_of(page, cells, "rnn_cell_forward_test(rnn_cell_forward)", "midway-failing-check")
+    screenshot_of(page, cells, "rnn_forward_test(rnn_forward)", "midway-passing-check")
+    screenshot_of(page, cells, "where_you_stand(globals())", "midway-where-you-stand")
 
 
 def test_solved_source_in_jupyterlab(server, browser):
@@ -176,18 +219,27 @@ def test_solved_source_in_jupyterlab(server, browser):
     for exercise in EXERCISES:
         assert f"{exercise}: all checks passed" in output_of(cells, f"{exercise}_test({exercise})")
     assert "check this one" not in output_of(cells, "gradient_check(loss_tmp")
+    # every entry of the table of contents leads to a heading of the page (JupyterLab names a
+    # heading by its data-jupyter-id, and gives it a "¶" anchor of its own)
+    targets = page.eval_on_selector_all(
+        ".jp-RenderedMarkdown a[href^='#']:not(.jp-InternalAnchorLink)",
+        "links => links.map(link => { const id = decodeURIComponent(link.getAttribute('href').slice(1)); "
+        "return [id, [...document.querySelectorAll('.jp-RenderedMarkdown [data-jupyter-id]')]"
+        ".some(heading => /^H[1-6]$/.test(heading.tagName) && heading.getAttribute('data-jupyter-id') === id)]; })")
+    assert len(targets) == 6 and all(found for _, found in targets), targets
     training = output_of(cells, "train_lstm(lstm_forward")
-    assert "at the start" in training
+    assert "at the start" in training and "\nLearned: " in training, training
     plot = [c for c in range(cells.count()) if "train_lstm(lstm_forward" in cells.nth(c).inner_text()][0]
     assert cells.nth(plot).locator(".jp-OutputArea img").count() == 1, "the loss curve must be drawn"
     screenshots(page, cells, "source-lab", SHOTS)
+    screenshot_of(page, cells, "train_lstm(lstm_forward", "source-lab-training-verdict")
     # the figures have their own white ground, so they read in the dark theme too
     page.keyboard.press("Escape")
     page.keyboard.press("Control+Shift+C")  # the command palette
     page.keyboard.type("Use Theme: JupyterLab Dark")
     page.keyboard.press("Enter")
     page.wait_for_selector("body[data-jp-theme-light='false']", state="attached", timeout=30_000)
-    screenshots(page, cells, "source-lab-dark", ["lstm_cell.png", "A model that learns"])
+    screenshots(page, cells, "source-lab-dark", ["lstm_cell.png", "5 - A model that learns"])
 
 
 def test_release_in_notebook_7(server, browser):

@@ -12,6 +12,7 @@ Cleo fetches the assignment and searches every file she can read for the solutio
 import contextlib
 import copy
 import grp
+import html
 import json
 import os
 import pwd
@@ -235,11 +236,17 @@ def test_students_fetch_the_kits_release_without_solutions(cycle):
 
 def test_validate_runs_the_notebook_in_the_students_kernel(cycle):
     """The course's packages are in every user's kernel: Ada's notebook passes, Ben's fails
-    where he left the stubs."""
+    where he left the stubs, and the Validate dialog shows each check's short message."""
     assert cycle.validation[ADA] == {"success": True, "value": {}}
     failed = cycle.validation[BEN]["value"]["failed"]
     failed_checks = {name for name in EXERCISES for cell in failed if f"{name}_test({name})" in cell["source"]}
     assert len(failed) == len(failed_checks) and failed_checks == set(EXERCISES) - set(ANSWERED[BEN])
+    # what the Validate dialog shows of each: the check's message alone, in short lines
+    for cell in failed:
+        lines = html.unescape(cell["error"]).strip().splitlines()
+        name = next(name for name in EXERCISES if f"{name}_test({name})" in cell["source"])
+        assert lines[0].startswith(f"Check failed: {name} is not implemented yet"), lines
+        assert len(lines) <= 3 and all(len(line) <= 80 for line in lines), lines
 
 
 def test_a_submission_reaches_nothing_of_the_instructors_while_the_formgrader_grades_it(cycle):

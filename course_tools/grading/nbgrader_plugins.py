@@ -38,6 +38,7 @@ from course_tools.grading.sandbox import Confinement
 from course_tools.layout import EXERCISES, exercise_of
 from course_tools.grade_class.jobs import Journal
 from course_tools.scores import scores_in, ungraded_rows_in, why_not_graded
+from public_tests.report import report_lines
 
 SCHEMA_VERSION = 3
 
@@ -46,8 +47,11 @@ def _stream(text, name="stdout"):
     return NotebookNode(output_type="stream", name=name, text=text)
 
 
-def _error(ename, message):
-    return NotebookNode(output_type="error", ename=ename, evalue=message, traceback=[f"{ename}: {message}"])
+def _error(ename, message, named=True):
+    """An error output. Its traceback, what the feedback page and validate show, is the
+    message in short lines, after the error's name if ``named``."""
+    return NotebookNode(output_type="error", ename=ename, evalue=message,
+                        traceback=report_lines(f"{ename}: {message}" if named else message))
 
 
 class TolerantNotebookExporter(NotebookExporter):
@@ -214,7 +218,7 @@ class JudgeExercises(NbGraderPreprocessor):
             cell.outputs = kept + [_stream(f"Graded: {verdict.message}\n")]
         else:
             cell.outputs = [o for o in cell.outputs if o.output_type != "error"]
-            cell.outputs.append(_error("CheckFailure", f"Graded: {verdict.message}"))
+            cell.outputs.append(_error("CheckFailure", f"Graded: {verdict.message}", named=False))
 
 
 class ExerciseCsvExport(ExportPlugin):

@@ -60,13 +60,18 @@ class _NoMagic:
         return lambda *args, **kwargs: None
 
 
-def _run_cell(source, namespace, seconds):
+def _run_cell(source, index, namespace, seconds):
+    import linecache
+
     from IPython.core.inputtransformer2 import TransformerManager
 
     code = TransformerManager().transform_cell(source)
+    # known to linecache, as in a kernel, so that a crash message can quote the learner's line
+    filename = f"<learner cell {index}>"
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        exec(compile(code, "<learner cell>", "exec"), namespace)
+        exec(compile(code, filename, "exec"), namespace)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
 
@@ -80,7 +85,7 @@ def _load(channel, request, namespace):
             continue
         channel.send({"op": "loading", "cell": index})
         try:
-            _run_cell(source, namespace, request["cell_seconds"])
+            _run_cell(source, index, namespace, request["cell_seconds"])
         except CellTimeout:
             errors.append({"cell": index, "type": "CellTimeout", "check_failure": False,
                            "message": f"did not finish within {request['cell_seconds']} s"})

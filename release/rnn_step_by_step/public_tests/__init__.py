@@ -7,6 +7,7 @@ first thing that is wrong. On success it prints one line.
 from public_tests.backward import LSTM_BACKWARD, LSTM_CELL_BACKWARD, RNN_BACKWARD, RNN_CELL_BACKWARD
 from public_tests.compare import CheckFailure
 from public_tests.forward import LSTM_CELL_FORWARD, LSTM_FORWARD, RNN_CELL_FORWARD, RNN_FORWARD
+from public_tests.summary import standing_lines
 
 # Every exercise by name, in notebook order.
 EXERCISES = {exercise.name: exercise for exercise in (
@@ -22,4 +23,11 @@ rnn_backward_test = RNN_BACKWARD.check
 lstm_cell_backward_test = LSTM_CELL_BACKWARD.check
 lstm_backward_test = LSTM_BACKWARD.check
 
-__all__ = ["CheckFailure", "EXERCISES"] + [name + "_test" for name in EXERCISES]
+
+def where_you_stand(namespace):
+    """Print, for every exercise, whether the function of its name in ``namespace`` (the
+    notebook's ``globals()``) passes its visible checks, and if not, why, in one line."""
+    print("\n".join(standing_lines(EXERCISES.values(), namespace)))
+
+
+__all__ = ["CheckFailure", "EXERCISES", "where_you_stand"] + [name + "_test" for name in EXERCISES]

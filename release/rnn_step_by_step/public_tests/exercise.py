@@ -53,13 +53,15 @@ class Exercise:
         return {}
 
     def diagnose(self, case, result):
-        """The likely cause of a wrong result: the hint of the known mistake whose stored
-        outputs on this case the result reproduces, or None."""
+        """The likely cause of a wrong result: the hint of the known mistake whose outputs on
+        this case the result reproduces exactly (its stored wrong values, and the right values
+        everywhere else), or None."""
         got = self.named_outputs(result)
         for mistake, hint in HINTS.items():
             prefix = f"mistake.{mistake}."
             fingerprint = {key[len(prefix):]: value for key, value in case.items() if key.startswith(prefix)}
-            if fingerprint and all(name in got and matches(got[name], value) for name, value in fingerprint.items()):
+            if fingerprint and all(name in got and matches(got[name], fingerprint.get(name, case[name]))
+                                   for name in self.outputs if name in fingerprint or name in case):
                 return hint
         return None
 

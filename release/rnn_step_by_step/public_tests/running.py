@@ -4,6 +4,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from public_tests.compare import CheckFailure, matches
+from public_tests.crash import crash_details
 
 
 def _describe(arg):
@@ -46,7 +47,8 @@ def _run(exercise, case, target, args):
     except Exception as error:
         given = ", ".join(_describe(arg) for arg in args)
         raise CheckFailure(f"{exercise} raised {type(error).__name__} on {case.describe()} "
-                           f"(called with {given}): {error}") from error
+                           f"(called with {given}): {error}"
+                           + crash_details(error, getattr(target, "__globals__", None))) from error
 
 
 @contextmanager

@@ -1,6 +1,8 @@
 """Comparisons that check shape before values, never broadcast, and explain what differs."""
 import numpy as np
 
+from public_tests.report import report_lines
+
 # A correct float64 answer written another way differs by about 1e-15; every real mistake
 # by far more than this.
 RTOL = 1e-7
@@ -12,6 +14,11 @@ NUMERIC_ATOL = 1e-7
 
 class CheckFailure(AssertionError):
     """A check found a mistake; the message says what, and where it can, the likely cause."""
+
+    def _render_traceback_(self):
+        """What IPython shows instead of a traceback: the message alone, in short lines (the
+        checks' own frames would only hide it)."""
+        return report_lines(f"Check failed: {self}")
 
 
 def _shape(value):
@@ -68,7 +75,7 @@ def expect_items(what, container, got, items):
     ``container`` names what is checked ("the returned tuple", "cache", ...). ``items`` lists
     ``(name, expected)`` pairs in order; ``expected`` is an array, a dict, or None for a slot
     checked elsewhere. A slot holding what belongs in another slot is reported as an ordering
-    mistake.
+    mistake, or, when that other slot holds it too, as the same value stored twice.
     """
     names = ", ".join(name for name, _ in items)
     if not isinstance(got, (tuple, list)):
@@ -80,8 +87,11 @@ def expect_items(what, container, got, items):
     for index, (name, expected) in enumerate(items):
         if expected is None or matches(got[index], expected):
             continue
-        for other, other_expected in items:
+        for other_index, (other, other_expected) in enumerate(items):
             if other != name and other_expected is not None and matches(got[index], other_expected):
+                if matches(got[other_index], other_expected):
+                    raise CheckFailure(f"{what}: item {index} of {container}, {name}, holds the same values as "
+                                       f"{other} (item {other_index}): store {name} itself there.")
                 raise CheckFailure(f"{what}: item {index} of {container} holds {other} where {name} belongs; "
                                    f"the order is ({names}).")
         expect_value(f"{what}: {name} (item {index} of {container})", got[index], expected)
