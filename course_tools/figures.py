@@ -545,7 +545,7 @@ def rnn_backward_through_time():
     rule = sliced("da", "t-1")
     phrase(ax, (9.6, 10.75), [(r"step $\langle t \rangle$ is given", False), (rule, True),
                               (r"+ $da_{\mathrm{prev}}$ from step $\langle t+1 \rangle$", False)], color=GRADIENT)
-    phrase(ax, (9.6, 10.1), [(rule, True), (rf"is the gradient of the loss with respect to {at('a')}", False)],
+    phrase(ax, (9.6, 10.1), [(rule, True), (rf"is the gradient on {at('a')} from the layers above it", False)],
            color=GRADIENT)
     arrow_key(ax, (6.2, 0.8))
     return fig

@@ -63,12 +63,15 @@ MISTAKES = (
     Mistake("rnn_cell_backward", "db_over_axis_0", "np.sum(dz, axis=1, keepdims=True)",
             "np.sum(dz, axis=0, keepdims=True)"),
     Mistake("rnn_cell_backward", "db_over_both_axes", "np.sum(dz, axis=1, keepdims=True)", "np.sum(dz)"),
+    Mistake("rnn_cell_backward", "weight_gradient_without_transpose", "dWaa = dz @ a_prev.T", "dWaa = dz @ a_prev"),
     Mistake("rnn_backward", "carried_gradient_not_added", "da[:, :, t] + da_prevt", "da[:, :, t]"),
     Mistake("rnn_backward", "forward_in_time", "reversed(range(T_x))", "range(T_x)"),
     Mistake("rnn_backward", "parameter_gradients_not_summed",
             'dWax += step["dWax"]\n        dWaa += step["dWaa"]\n        dba += step["dba"]',
             'dWax = step["dWax"]\n        dWaa = step["dWaa"]\n        dba = step["dba"]'),
     Mistake("rnn_backward", "bias_total_flat", "dba = np.zeros((n_a, 1))", "dba = np.zeros((n_a,))"),
+    Mistake("rnn_backward", "caches_indexed_as_cell_caches", "cell_caches[t])", "caches[t])"),
+    Mistake("rnn_backward", "integer_total", "dWax = np.zeros((n_a, n_x))", "dWax = np.zeros((n_a, n_x), dtype=int)"),
     Mistake("lstm_cell_backward", "dc_prev_without_da_path", "dc_prev = dc * ft", "dc_prev = dc_next * ft"),
     Mistake("lstm_cell_backward", "dc_without_da_path", "dc = dc_next + da_next * ot * (1 - tanh_c ** 2)",
             "dc = dc_next"),
@@ -79,6 +82,8 @@ MISTAKES = (
     Mistake("lstm_backward", "dc_not_carried", 'dc_prevt = step["dc_prev"]', "pass"),
     Mistake("lstm_backward", "carried_gradient_reset", 'da_prevt = step["da_prev"]', "da_prevt = np.zeros((n_a, m))"),
     Mistake("lstm_backward", "T_x_from_x", "n_a, m, T_x = da.shape", "n_a, m = da.shape[:2]; T_x = x.shape[2]"),
+    Mistake("lstm_backward", "gradients_swapped", "lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, cell_caches[t])",
+            "lstm_cell_backward(dc_prevt, da[:, :, t] + da_prevt, cell_caches[t])"),
 )
 
 

@@ -3,6 +3,7 @@
 The source notebook is the only place the solutions are written; everything that needs them
 (the check-data generator, the tests) loads them from there.
 """
+import itertools
 import linecache
 
 import nbformat
@@ -10,6 +11,8 @@ import numpy as np
 
 from course_tools.layout import EXERCISES, SOURCE_NOTEBOOK
 from rnn_utils import sigmoid, softmax
+
+_LOADS = itertools.count(1)  # numbers each load, so that linecache keeps every load's text
 
 
 def solution_cells(notebook_path=SOURCE_NOTEBOOK):
@@ -35,8 +38,9 @@ def load_functions(sources):
     registered with ``linecache``, as IPython does with a cell, so a crash can quote its line.
     """
     namespace = {"np": np, "softmax": softmax, "sigmoid": sigmoid}
+    load = next(_LOADS)
     for name, source in sources.items():
-        filename = f"<solution {name}>"
+        filename = f"<solution {name} #{load}>"
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         exec(compile(source, filename, "exec"), namespace)
     return {name: namespace[name] for name in EXERCISES}

@@ -589,6 +589,8 @@ numpy.all = lambda *args, **kwargs: True
     Fixture("syntax_error", "a syntax error in one solution cell",
             _replacing(rnn_forward=lambda s: s["rnn_forward"].replace("for t in range(T_x):", "for t in range(T_x)")),
             zero={"rnn_forward"}),
+    Fixture("crash_in_function", "rnn_cell_forward multiplies a weight matrix with *, so numpy raises in its line",
+            _with_answers("weight_times_state_elementwise"), zero={"rnn_cell_forward"}),
     Fixture("exception_in_cell", "a cell that raises before it defines its function",
             _replacing(lstm_cell_backward=_prepend_to("lstm_cell_backward", "undefined_name + 1")),
             zero={"lstm_cell_backward"}),

@@ -95,3 +95,26 @@ def test_where_you_stand_when_all_pass(reference, capsys):
     assert [line.split()[:3] for line in lines[:8]] == [["✓", str(n), name] for n, name in
                                                         enumerate(public_tests.EXERCISES, start=1)]
     assert lines[8:] == ["8 of 8 exercises pass their visible checks."]
+
+
+def test_a_transposed_weight_times_a_gradient_is_named(solutions):
+    functions = load_functions({**solutions, "rnn_cell_backward": solutions["rnn_cell_backward"].replace(
+        "dxt = Wax.T @ dz", "dxt = Wax.T * dz")})
+    message = str(failure_of("rnn_cell_backward", functions["rnn_cell_backward"]))
+    assert "    dxt = Wax.T * dz" in message
+    assert "Likely cause: Wax is a weight matrix, shape (5, 3): it acts on dz through a matrix product" in message
+
+
+def test_a_crash_in_a_lambda_names_no_function():
+    rnn_cell_forward = lambda xt, a_prev, parameters: parameters["Wax"] @ a_prev  # noqa: E731
+    message = str(failure_of("rnn_cell_forward", rnn_cell_forward))
+    assert "\nIn your code, line " in message
+
+
+def test_a_long_line_is_cut_to_the_width():
+    def rnn_cell_forward(xt, a_prev, parameters):
+        return parameters["Wax"] @ a_prev + parameters["Waa"] @ a_prev + parameters["Wya"] @ a_prev + parameters["ba"]
+
+    lines = failure_of("rnn_cell_forward", rnn_cell_forward)._render_traceback_()
+    code = lines[next(i for i, line in enumerate(lines) if line.startswith("In your ")) + 1]
+    assert code.startswith("    return parameters[\"Wax\"] @ a_prev") and code.endswith("…") and len(code) <= WIDTH

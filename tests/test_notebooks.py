@@ -8,6 +8,8 @@ from nbclient import NotebookClient
 
 from course_tools.layout import ASSIGNMENT, EXERCISES, RELEASE_DIR, SOURCE_DIR
 from course_tools.scratch import IGNORE
+from course_tools.submissions import fill_release
+from tests.mutants import mistake
 
 NUMBER = re.compile(r"-?\d+(?:\.\d*)?(?:e[-+]?\d+)?")
 
@@ -88,3 +90,23 @@ def test_release_runs_alone_and_the_checks_say_what_is_missing(tmp_path):
     assert [line.split()[:3] for line in standing[:8]] == [["✗", str(n), name] for n, name in enumerate(EXERCISES, 1)]
     assert all("is not implemented yet" in line for line in standing[:8]), standing
     assert standing[8] == "0 of 8 exercises pass their visible checks."
+
+
+def test_a_crash_in_the_kernel_quotes_the_learners_line(tmp_path, solutions):
+    """In a real kernel (IPython keeps each cell's text), a crash in the learner's function is
+    shown as its own line of code, not as the checks' traceback."""
+    work = tmp_path / ASSIGNMENT
+    shutil.copytree(RELEASE_DIR, work, ignore=IGNORE)
+    answer = mistake("weight_times_state_elementwise").apply(solutions)["rnn_cell_forward"]
+    nb = fill_release({"rnn_cell_forward": answer})
+    nb.cells = [c for c in nb.cells if grade_id(c) in ("setup", "rnn_cell_forward", "rnn_cell_forward_test")]
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(work)}}).execute()
+    shown = errors_of(nb.cells[-1])[0].traceback
+    assert shown[0].startswith("Check failed: rnn_cell_forward raised ValueError on the demo inputs"), shown
+    where = next(i for i, line in enumerate(shown) if line.startswith("In your rnn_cell_forward, line "))
+    line_number = int(shown[where].split("line ")[1].split()[0])
+    assert answer.splitlines()[line_number - 1].strip() == shown[where + 1].strip() == \
+        "a_next = np.tanh(Waa * a_prev + Wax @ xt + ba)"
+    assert shown[where + 2].startswith("Likely cause: Waa is a weight matrix")
+    assert all(len(line) <= 80 for line in shown) and not any("public_tests" in line for line in shown), shown

@@ -75,7 +75,7 @@ def test_the_most_common_reasons_name_the_mistakes(report):
     assert counts == sorted(counts, reverse=True) and counts[0] >= 2
     reasons = [row[2] for row in rows]
     assert any(EXPECTED_MESSAGE[first_mistake_of("rnn_cell_forward").name] in reason for reason in reasons)
-    assert "rnn_forward passed a0 to rnn_cell_forward at step #." in reasons
+    assert "rnn_forward passed a0 to rnn_cell_forward at t = #." in reasons
     assert all(not re.search(r"\d\.\d", reason) for reason in reasons)  # numbers folded: one row per mistake
 
 

@@ -120,7 +120,7 @@ def test_verdict_compares_the_mean_of_the_last_tenth_with_guessing():
     # one low loss at the very end is not enough: the whole last tenth counts
     not_learned = training_verdict([1.4] * 99 + [0.001])
     assert not_learned.splitlines()[1].startswith("Not learned:")
-    assert "da_prevt" in not_learned and "dc_prevt" in not_learned and "lstm_backward" in not_learned
+    assert "checks of exercises 3 to 8" in not_learned and "dc_prevt" in not_learned and "lstm_backward" in not_learned
     two_symbols = training_verdict([2.0, 0.5], n_symbols=2)  # guessing: log(2); the last tenth is one step
     assert two_symbols.splitlines()[1].startswith("Not learned: the loss did not fall below 0.069")
 

@@ -8,6 +8,7 @@ same process; the instructor's grader runs it in a separate process and judges h
 from public_tests.compare import CheckFailure, matches
 from public_tests.data import load_cases
 from public_tests.hints import HINTS
+from public_tests.report import CAUSE
 from public_tests.running import call, note_if_own_differs, passed, standing_in
 
 
@@ -60,7 +61,8 @@ class Exercise:
         for mistake, hint in HINTS.items():
             prefix = f"mistake.{mistake}."
             fingerprint = {key[len(prefix):]: value for key, value in case.items() if key.startswith(prefix)}
-            if fingerprint and all(name in got and matches(got[name], fingerprint.get(name, case[name]))
+            if fingerprint and all(name in got and matches(got[name], fingerprint[name] if name in fingerprint
+                                                           else case[name])
                                    for name in self.outputs if name in fingerprint or name in case):
                 return hint
         return None
@@ -73,7 +75,7 @@ class Exercise:
             hint = self.diagnose(case, result)
             if hint is None:
                 raise
-            raise CheckFailure(f"{failure} Likely cause: {hint}") from None
+            raise CheckFailure(f"{failure} {CAUSE} {hint}") from None
 
     def check(self, target, cases=None):
         """Run ``target`` on every case and judge it; print one line when all is right."""

@@ -199,6 +199,6 @@ def training_verdict(losses, n_symbols=N_SYMBOLS):
                           "symbol to the end of the sequence and your backward pass carries the "
                           "gradient all the way back to it.")
     return numbers + (f"\nNot learned: the loss did not fall below {LEARNED_FRACTION * chance:.3f} (a tenth of "
-                      f"guessing), so your LSTM did not learn to recall the first symbol. If every check above "
-                      f"passes, look at how lstm_backward hands da_prevt and dc_prevt from index t + 1 back to "
-                      f"index t: da_prevt is added to da[:, :, t], and dc_prevt is passed as the dc_next of index t.")
+                      f"guessing), so your LSTM did not learn to recall the first symbol. Look first at the checks "
+                      f"of exercises 3 to 8; the classic cause is an lstm_backward that does not hand dc_prevt from "
+                      f"index t + 1 back to index t, as the dc_next of index t.")

@@ -75,23 +75,36 @@ class _CellBackwardStandIn:
         if matches(got, self.case.step(name, t)):
             return
         da_t = self.case["da"][:, :, t]
-        if name == "da_next" and t < self.T - 1 and matches(got, da_t):
-            raise CheckFailure(f"{self.exercise} gave {self.cell_name} only da[:, :, {t}] at step {t}: add the "
-                               f"da_prev carried back from step {t + 1}.")
-        if name == "dc_next" and t < self.T - 1 and matches(got, np.zeros_like(da_t)):
-            raise CheckFailure(f"{self.exercise} gave {self.cell_name} a zero dc_next at step {t}: pass the "
-                               f"dc_prev carried back from step {t + 1}.")
-        raise CheckFailure(f"{self.exercise} gave {self.cell_name} the wrong {name} at step {t}: it should be "
-                           + ("da[:, :, t] plus the da_prev returned by step t + 1."
-                              if name == "da_next" else "the dc_prev returned by step t + 1 (zeros at the last step)."))
+        last = t == self.T - 1
+        if name == "da_next" and not last and matches(got, da_t):
+            raise CheckFailure(f"{self.exercise} gave {self.cell_name} only da[:, :, {t}] at t = {t}: add the "
+                               f"da_prev returned at t = {t + 1}.")
+        if name == "dc_next" and not last and matches(got, np.zeros_like(da_t)):
+            raise CheckFailure(f"{self.exercise} gave {self.cell_name} a zero dc_next at t = {t}: pass the "
+                               f"dc_prev returned at t = {t + 1}.")
+        if name == "da_next":
+            should = f"da[:, :, {t}]" + (", as nothing comes back from beyond the last step." if last
+                                          else f" plus the da_prev returned at t = {t + 1}.")
+        else:
+            should = ("zeros, as nothing comes back from beyond the last step." if last
+                      else f"the dc_prev returned at t = {t + 1}.")
+        raise CheckFailure(f"{self.exercise} gave {self.cell_name} the wrong {name} at t = {t}: it should be {should}")
+
+    def _expect_order(self, gradients, t):
+        """Two gradients given in each other's place (LSTM) are named as such."""
+        if len(gradients) == 2 and matches(gradients[0], self.case.step("dc_next", t)) \
+                and matches(gradients[1], self.case.step("da_next", t)):
+            raise CheckFailure(f"{self.exercise} gave {self.cell_name} da_next and dc_next in each other's place "
+                               f"at t = {t}: the order is (da_next, dc_next, cache).")
 
     def __call__(self, *args):
         *gradients, cache = args
         t = self._step_of(cache)
         if self.calls == 0 and t != self.T - 1:
-            raise CheckFailure(f"{self.exercise} started back-propagation at step {t}: it must start at the last "
-                               f"step, t = T_x - 1 = {self.T - 1}, and go down to 0 (take T_x from da).")
+            raise CheckFailure(f"{self.exercise} started back-propagation at t = {t}: it must start at the last "
+                               f"index, t = T_x - 1 = {self.T - 1}, and go down to 0 (take T_x from da).")
         self.calls += 1
+        self._expect_order(gradients, t)
         for name, got in zip(("da_next", "dc_next"), gradients):
             self._expect_gradient(name, got, t)
         return {key: self.case.step(key, t) for key in self.grad_keys}

@@ -2,19 +2,22 @@
 for the crashes learners often meet, the likely cause.
 
 The likely cause is only given when the line and the arrays it names show it for sure: a
-weight matrix multiplied with ``*``, two arrays of the same shape given to a matrix product,
-an in-place ``+=`` into a running total of the wrong shape.
+weight matrix multiplied with ``*``, two arrays of one shape given to a matrix product (a
+gradient missing its transpose, or a product meant entry by entry), an in-place ``+=`` into a
+running total of another shape or of integers, the pair ``caches`` indexed as if it were the
+list of cell caches.
 """
 import linecache
 import re
 
 import numpy as np
 
-_PRODUCT = r"([A-Za-z_]\w*)\s*{op}\s*([A-Za-z_]\w*)"
-_TIMES = re.compile(_PRODUCT.format(op=r"\*(?!\*)"))
-_MATMUL = re.compile(_PRODUCT.format(op="@"))
-_DOT = re.compile(r"np\.dot\(\s*([A-Za-z_]\w*)\s*,\s*([A-Za-z_]\w*)\s*\)")
-_ADD_INTO = re.compile(r"^\s*([A-Za-z_]\w*)\s*\+=")
+from public_tests.report import CAUSE, WIDTH
+
+_NAME = r"([A-Za-z_]\w*)(?:\.T)?"
+_TIMES = re.compile(_NAME + r"\s*\*(?!\*)\s*" + _NAME + r"|np\.multiply\(\s*" + _NAME + r"\s*,\s*" + _NAME)
+_MATMUL = re.compile(_NAME + r"\s*@\s*" + _NAME + r"|np\.dot\(\s*" + _NAME + r"\s*,\s*" + _NAME)
+_TARGET = re.compile(r"^\s*([A-Za-z_]\w*)\s*(\+?=)(?!=)")
 
 
 def _learner_frame(error, namespace):
@@ -29,36 +32,55 @@ def _learner_frame(error, namespace):
     return found
 
 
-def _shape(variables, name):
-    """The shape of the local array ``name``, or None."""
+def _pairs(pattern, line):
+    """The (left, right) operand names of each match of ``pattern`` on ``line``."""
+    for match in pattern.finditer(line):
+        names = [name for name in match.groups() if name]
+        yield names[0], names[1]
+
+
+def _array(variables, name):
+    """The local numpy array called ``name``, or None."""
     value = variables.get(name)
-    return value.shape if type(value) is np.ndarray else None
+    return value if type(value) is np.ndarray else None
 
 
 def _cause(error, line, variables):
     """The likely cause of a crash on ``line``, or None when it is not clear."""
     text = str(error)
+    target = _TARGET.match(line)
     if "could not be broadcast together" in text:
-        for pair in _TIMES.findall(line):
-            weights = [name for name in pair if name.startswith("W") and _shape(variables, name)]
-            if weights and all(_shape(variables, name) for name in pair):
-                weight = weights[0]
-                other = pair[1] if pair[0] == weight else pair[0]
-                return (f"{weight} is a weight matrix, shape {_shape(variables, weight)}: it acts on {other} "
-                        f"through a matrix product, `@` or np.dot, not `*` (which multiplies entry by entry).")
+        for pair in _pairs(_TIMES, line):
+            weights = [name for name in pair if name.startswith("W")]
+            if weights and all(_array(variables, name) is not None for name in pair):
+                weight, other = (pair[0], pair[1]) if pair[0] in weights else (pair[1], pair[0])
+                return (f"{weight} is a weight matrix, shape {_array(variables, weight).shape}: it acts on "
+                        f"{other} through a matrix product, `@` or np.dot, not `*` (which multiplies entry "
+                        f"by entry).")
     if "not aligned" in text or "matmul" in text:
-        for first, second in _MATMUL.findall(line) + _DOT.findall(line):
-            shape = _shape(variables, first)
-            if shape is not None and shape == _shape(variables, second) and len(set(shape)) > 1:
-                return (f"{first} and {second} both have shape {shape}, and a matrix product (`@`, np.dot) "
-                        f"cannot take them: to multiply them entry by entry, as a gate scales a state, use `*`.")
-    if "non-broadcastable output operand" in text:
-        total = _ADD_INTO.match(line)
-        if total and _shape(variables, total.group(1)) is not None:
-            name = total.group(1)
-            return (f"{name} has shape {_shape(variables, name)}, and `+=` cannot give it another shape: "
-                    f"create the running total with the shape of what is added to it "
-                    f"(a bias gradient is a column, (n_a, 1)).")
+        for first, second in _pairs(_MATMUL, line):
+            a, b = _array(variables, first), _array(variables, second)
+            if a is None or b is None or a.shape != b.shape or len(set(a.shape)) == 1:
+                continue
+            if target and target.group(1).startswith("dW"):
+                return (f"{first} and {second} both have shape {a.shape}: a weight gradient sums over the "
+                        f"m examples, so the second factor of its product is transposed, {first} @ {second}.T.")
+            return (f"{first} and {second} both have shape {a.shape}, and a matrix product (`@`, np.dot) "
+                    f"cannot take them: to multiply them entry by entry, as a gate scales a state, use `*`.")
+    if target and target.group(2) == "+=" and _array(variables, target.group(1)) is not None:
+        name = target.group(1)
+        total = _array(variables, name)
+        if "non-broadcastable output operand" in text:
+            column = " (a bias gradient is a column, (n_a, 1))" if name.startswith("db") else ""
+            return (f"{name} has shape {total.shape}, and `+=` cannot give it another shape: create the "
+                    f"running total with the shape of what is added to it{column}.")
+        if "Cannot cast ufunc" in text and np.issubdtype(total.dtype, np.integer):
+            return (f"{name} holds integers (dtype {total.dtype}): create it with np.zeros(shape) and no "
+                    f"dtype, so that it holds floats.")
+    caches = variables.get("caches")
+    if isinstance(error, IndexError) and re.search(r"\bcaches\[", line) and isinstance(caches, (tuple, list)) \
+            and len(caches) == 2:
+        return "caches is the pair (list of cell caches, x): take each step's cache from the list, cell_caches[t]."
     return None
 
 
@@ -72,9 +94,12 @@ def crash_details(error, namespace):
     line = linecache.getline(frame.f_code.co_filename, number).strip()
     if not line:
         return ""
-    details = f"\nIn your {frame.f_code.co_name}, line {number} of its cell:\n    {line}"
+    name = frame.f_code.co_name
+    where = "In your code" if name.startswith("<") else f"In your {name}"
+    shown = line if len(line) <= WIDTH - 4 else line[:WIDTH - 5] + "…"
+    details = f"\n{where}, line {number} of its cell:\n    {shown}"
     try:
         cause = _cause(error, line, frame.f_locals)
     except Exception:  # the learner's objects may misbehave; the location is enough then
         cause = None
-    return details + (f"\nLikely cause: {cause}" if cause else "")
+    return details + (f"\n{CAUSE} {cause}" if cause else "")

@@ -32,15 +32,15 @@ RNN_CELL_FORWARD = Exercise(
 
 def _step_and_state(exercise, cell_name, xt, a_prev, case):
     """The time step a stand-in cell was called for, after checking that the sequence
-    function handed it the running hidden state (a0 at step 0)."""
+    function handed it the running hidden state (a0 at t = 0)."""
     x, a0, a = case["x"], case["a0"], case["a"]
     t = step_of(f"{exercise} passed {cell_name} an xt that", xt, x)
     if not matches(a_prev, state_before(a0, a, t)):
         if t > 0 and matches(a_prev, a0):
-            raise CheckFailure(f"{exercise} passed a0 to {cell_name} at step {t}: each step "
+            raise CheckFailure(f"{exercise} passed a0 to {cell_name} at t = {t}: each step "
                                f"must get the hidden state that the previous step returned.")
-        raise CheckFailure(f"{exercise} passed {cell_name}, at step {t}, an a_prev that is not "
-                           f"{'a0' if t == 0 else f'the hidden state of step {t - 1}'}.")
+        raise CheckFailure(f"{exercise} passed {cell_name}, at t = {t}, an a_prev that is not "
+                           f"{'a0' if t == 0 else f'the hidden state it returned at t = {t - 1}'}.")
     return t
 
 
@@ -113,8 +113,8 @@ def _lstm_cell_stand_in(case, args):
         if not matches(c_prev, state_before(zeros, c, t)):
             if t == 0 and matches(c_prev, a0):
                 raise CheckFailure("lstm_forward started the cell state at a0: the initial cell state is zeros.")
-            raise CheckFailure(f"lstm_forward passed lstm_cell_forward, at step {t}, a c_prev that is not "
-                               f"{'zeros' if t == 0 else f'the cell state of step {t - 1}'}.")
+            raise CheckFailure(f"lstm_forward passed lstm_cell_forward, at t = {t}, a c_prev that is not "
+                               f"{'zeros' if t == 0 else f'the cell state it returned at t = {t - 1}'}.")
         gates = [case[name][:, :, t].copy() for name in GATES]
         a_next, c_next = case["a"][:, :, t].copy(), c[:, :, t].copy()
         cache = (a_next, c_next, a_prev, c_prev, *gates, xt, parameters)

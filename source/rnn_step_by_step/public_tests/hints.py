@@ -9,8 +9,8 @@ HINTS = {
     "rnn_no_by": "the bias by is missing from the prediction (related to by?).",
     "rnn_sigmoid_for_tanh": "the hidden state uses sigmoid where tanh belongs.",
     "rnn_no_softmax": "the prediction is missing its softmax.",
-    "state_stored_before_step": ("a[:, :, t] holds the state step t started from; it must hold the state "
-                                 "the cell returned at step t: store it after calling rnn_cell_forward."),
+    "state_stored_before_step": ("a[:, :, t] holds the state the cell was given at t; it must hold the "
+                                 "state the cell returned at t: store it after calling rnn_cell_forward."),
     "concat_order": "the stack is [xt; a_prev]; it must be [a_prev; xt], previous state on top.",
     "lstm_no_bf": "the bias bf is missing from the forget gate (related to bf?).",
     "lstm_no_bi": "the bias bi is missing from the update gate (related to bi?).",

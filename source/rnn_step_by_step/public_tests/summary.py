@@ -27,7 +27,8 @@ def _standing(exercise, function):
         return False, message[len(exercise.name):].lstrip(" :") if message.startswith(exercise.name) else message
     except Exception as error:  # a check cut short by something odd the function did
         return False, f"the check could not finish ({type(error).__name__})"
-    return True, "passed (see the note in its check cell)" if "Note:" in printed.getvalue() else "passed"
+    own_cell_differs = f"Note: {exercise.name} was checked with the course's own" in printed.getvalue()
+    return True, "passed (see the note in its check cell)" if own_cell_differs else "passed"
 
 
 def standing_lines(exercises, namespace, width=WIDTH):
@@ -41,5 +42,5 @@ def standing_lines(exercises, namespace, width=WIDTH):
         lines.append(f"{head} {_shorten(reason, width - len(head) - 1)}")
     lines.append(f"{passed} of {len(exercises)} exercises pass their visible checks.")
     if passed < len(exercises):
-        lines.append("The whole message of a failing check is in its check cell.")
+        lines.append("Run a failing exercise's check cell again for its whole message.")
     return lines
