@@ -7,7 +7,7 @@ the kernel manager nbgrader's configuration selects), and runs one cell in each.
 picks the kit's ``private-sockets`` manager (Unix sockets, the default), the ``forked`` one of
 grade-class (the same, forked from a zygote), or jupyter_client's own ``tcp`` manager for a
 comparison. Prints the starts, the failures with their reasons, and the time; exits 1 on any
-failure. Not a test: its figures go into notes and the README.
+failure. Not a test: its figures go into notes and docs/benchmarks.md.
 """
 import argparse
 import multiprocessing

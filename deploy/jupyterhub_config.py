@@ -1,4 +1,4 @@
-"""JupyterHub configuration of the RNN course (README: "Run the course on JupyterHub").
+"""JupyterHub configuration of the RNN course (docs/hub.md: "Run the course on JupyterHub").
 
 Start the hub as root, after ``deploy/setup_server.py`` has set up the server:
 
