@@ -2,6 +2,8 @@
 ``pytest -n 2 --dist loadgroup`` builds it once while the other worker runs the rest."""
 import pytest
 
+QUICK = pytest.mark.quick  # the daily subset, ``python3 course.py test -m quick``: no course, class, browser or hub
+
 GRADED_COURSE = pytest.mark.xdist_group("graded-course")  # tests using the course_run fixture
 BROWSER = pytest.mark.xdist_group("browser")  # tests using the Jupyter server and Chromium
 CLASS_GRADING = pytest.mark.xdist_group("class-grading")  # tests grading whole classes with grade-class

@@ -4,6 +4,9 @@ import pytest
 from course_tools.grade_class.grader import failure_reason, fault_of
 from course_tools.grade_class.jobs import Journal, fingerprint, grading_dir, submitted_students
 from course_tools.grade_class.progress import ProgressBar
+from tests.markers import QUICK
+
+pytestmark = QUICK
 
 
 def make_submission(root, student, text="{}"):

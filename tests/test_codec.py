@@ -3,6 +3,9 @@ import numpy as np
 import pytest
 
 from course_tools.sandboxed.codec import decode, dumps, encode, loads
+from tests.markers import QUICK
+
+pytestmark = QUICK
 
 
 def roundtrip(value):

@@ -12,6 +12,9 @@ import pytest
 
 from deploy.settings import DEFAULT_SETTINGS, KIT_ROOT, SettingsError, load_settings
 from deploy.setup_server import SetupError, _write_owned, create_exchange
+from tests.markers import QUICK
+
+pytestmark = QUICK
 
 
 def write(tmp_path, **values):

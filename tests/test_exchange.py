@@ -18,8 +18,10 @@ from course_tools.nbgrader_cli import run_nbgrader
 from course_tools.scratch import copy_course
 from deploy import course_exchange
 from deploy.setup_server import EXCHANGE_CLASSES
+from tests.markers import QUICK
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root: it makes files owned by other accounts")
+pytestmark = [QUICK, pytest.mark.skipif(os.geteuid() != 0,
+                                        reason="needs root: it makes files owned by other accounts")]
 
 COURSE, ASSIGNMENT = "exchange-test", "ps1"
 HUB_EXCHANGE = [f"--ExchangeFactory.{step}=course_exchange.{name}" for step, name in EXCHANGE_CLASSES.items()]

@@ -4,6 +4,9 @@ import pytest
 from nbconvert import HTMLExporter
 
 from course_tools.grading.feedback_math import MathAsMathML, math_as_mathml
+from tests.markers import QUICK
+
+pytestmark = QUICK
 
 
 def test_inline_and_display_math_become_mathml():

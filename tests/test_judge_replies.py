@@ -10,6 +10,9 @@ from course_tools.grading.faults import GraderTrouble
 from course_tools.grading.judge import judge_exercise, setup_source
 from course_tools.grading.worker_pool import Worker
 from course_tools.layout import SOURCE_DIR
+from tests.markers import QUICK
+
+pytestmark = QUICK
 
 # learner code that finds the worker's reply pipe and writes PAYLOAD into it before its
 # function returns (the worker then sends its own reply after it)

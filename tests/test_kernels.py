@@ -18,6 +18,9 @@ from course_tools.grade_class.zygote import ForkedKernelManager, become_subreape
 from course_tools.grading.kernels import SOCKET_FOLDER_PREFIX, PrivateSocketKernelManager
 from course_tools.grading.nbgrader_plugins import HaltingExecute
 from course_tools.layout import ROOT
+from tests.markers import QUICK
+
+pytestmark = QUICK
 
 # what the kernel sees of its own connection: the file, its folder and the sockets it listens on
 PROBE = """

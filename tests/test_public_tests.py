@@ -10,6 +10,9 @@ from public_tests import CheckFailure
 from course_tools.mistakes import MISTAKES
 from public_tests.hints import HINTS
 from tests.mutants import EXPECTED_MESSAGE, first_mistake_of, mistake
+from tests.markers import QUICK
+
+pytestmark = QUICK
 
 
 def check_of(exercise):

@@ -6,6 +6,9 @@ import pytest
 from course_tools import check_data
 from course_tools.cases import demo_case, shaped_case
 from course_tools.layout import EXERCISES
+from tests.markers import QUICK
+
+pytestmark = QUICK
 
 # The numbers learners see (facts.md), with the index each one is printed at.
 FACTS = {

@@ -9,6 +9,9 @@ from course_tools.reference import load_functions
 from rnn_utils import (gradient_check, initialize_adam, make_recall_task, numerical_gradient, sigmoid, softmax,
                        train_lstm, training_verdict, update_parameters_with_adam)
 from tests.mutants import mistake
+from tests.markers import QUICK
+
+pytestmark = QUICK
 
 # the numbers the notebook's training cell prints; tests/test_notebooks.py reads them the same way
 LOSSES = re.compile(r"loss ([\d.]+) at the start, ([\d.]+) after (\d+) steps")

@@ -6,6 +6,9 @@ from types import SimpleNamespace
 import pytest
 
 from deploy.roster import RosterAuthenticator
+from tests.markers import QUICK
+
+pytestmark = QUICK
 
 ON_ROSTER = pwd.getpwuid(0).pw_name  # an account that exists on every machine
 OFF_ROSTER = pwd.getpwnam("nobody").pw_name

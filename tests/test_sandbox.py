@@ -15,8 +15,11 @@ from course_tools.grade_class.zygote import ForkedKernelManager, become_subreape
 from course_tools.grading.kernels import PrivateSocketKernelManager
 from course_tools.grading.sandbox import FIX, Confinement, Sandbox, SandboxUnavailable
 from course_tools.layout import ASSIGNMENT, RELEASE_DIR
+from tests.markers import QUICK
 from tests.ports import Listener
 from tests.sandboxing import course_confinement
+
+pytestmark = QUICK
 
 DISTRIBUTION_BWRAP = "/usr/bin/bwrap"  # Debian's bubblewrap package (.ci/run installs it)
 # (kernel manager, bwrap): the kit's launched and forked kernels with the pinned wheel's bwrap,

@@ -13,8 +13,10 @@ from nbclient.exceptions import DeadKernelError
 
 from course_tools.grade_class.zygote import ForkedKernelManager, become_subreaper
 from course_tools.grading.kernels import PrivateSocketKernelManager
+from tests.markers import QUICK
 
-pytestmark = pytest.mark.skipif(not become_subreaper(), reason="forked kernels need Linux's child subreaper")
+pytestmark = [QUICK, pytest.mark.skipif(not become_subreaper(),
+                                        reason="forked kernels need Linux's child subreaper")]
 
 PROBE = """
 import json, os, sys
