@@ -24,6 +24,7 @@ EXPECTED_MESSAGE = {
     "gate_order_in_cache": "holds it where ft belongs",
     "gate_times_state_as_dot": "Likely cause: ft and c_prev both have shape (5, 10)",
     "hidden_state_stored_in_c": "item 2 of the returned tuple, c, holds the same values as a (item 0)",
+    "states_stored_before_step": "Likely cause: a[:, :, t] and c[:, :, t] hold the states the cell was given at t",
     "c_starts_at_a0": "started the cell state at a0",
     "return_order": "holds c where y belongs",
     "tanh_derivative_1_minus_a": "Likely cause: the derivative of tanh is 1 - a**2",
@@ -39,12 +40,15 @@ EXPECTED_MESSAGE = {
     "bias_total_flat": "Likely cause: dba has shape (5,), and `+=` cannot give it another shape",
     "dc_without_da_path": "Likely cause: dc must be the total gradient on c_next",
     "dc_prev_without_da_path": "Likely cause: dc_prev also needs the gradient that reaches c through a_next",
+    "dc_prev_through_update_gate": "Likely cause: the old cell state reaches c_next through the forget gate",
+    "dc_prev_without_forget_gate": "Likely cause: the old cell state is scaled by the forget gate",
     "lstm_tanh_derivative_1_minus_t": "Likely cause: the derivative of tanh(c_next) is 1 - tanh(c_next)**2",
     "lstm_db_without_keepdims": "Likely cause: sum each bias gradient over axis 1 with keepdims=True",
     "missing_gradient_key": "missing 'dbo'",
     "dc_not_carried": "a zero dc_next at t = 2",
     "carried_gradient_reset": "only da[:, :, 2] at t = 2: add the da_prev returned at t = 3",
     "gradients_swapped": "gave lstm_cell_backward da_next and dc_next in each other's place at t = 3",
+    "lstm_parameter_gradients_not_summed": "Likely cause: the weight and bias gradients hold one step's share only",
     "T_x_from_x": "lstm_backward raised IndexError on the demo inputs",
 }
 
