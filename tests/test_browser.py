@@ -192,7 +192,8 @@ def screenshot_of(page, cells, marker, name):
 
 def test_a_learner_midway_in_jupyterlab(server, browser):
     """Ben's notebook (samples/ben.py): a failing check shows its message first, in a few short
-    lines and none of the checks' code; the last cell gives one line per exercise."""
+    lines and none of the checks' code, in its cell and in the Validate dialog; the last cell
+    gives one line per exercise."""
     url, token = server
     page = open_notebook(browser, url, token, f"ben/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
     cells = run_every_cell(page)
@@ -209,6 +210,19 @@ def test_a_learner_midway_in_jupyterlab(server, browser):
     screenshot_of(page, cells, "rnn_cell_forward_test(rnn_cell_forward)", "midway-failing-check")
     screenshot_of(page, cells, "rnn_forward_test(rnn_forward)", "midway-passing-check")
     screenshot_of(page, cells, "where_you_stand(globals())", "midway-where-you-stand")
+    # nbgrader's Validate button: the dialog shows each failing cell's error as the same short lines
+    page.locator(".validate-button").first.click()
+    page.wait_for_selector(".jp-Dialog .validation-failed", timeout=180_000)
+    failures = page.eval_on_selector_all(
+        ".jp-Dialog .validation-failed .jp-RenderedText pre", "blocks => blocks.map(block => block.innerText)")
+    pairs = dict(zip(failures[0::2], failures[1::2]))  # each failing cell's source, then its error
+    error = next(text for source, text in pairs.items() if "rnn_cell_forward_test(rnn_cell_forward)" in source)
+    lines = error.strip().splitlines()
+    assert lines[0].startswith("Check failed: rnn_cell_forward on the demo inputs: a_next"), lines
+    assert any(line.startswith("Likely cause: the bias ba is missing") for line in lines), lines
+    assert len(lines) <= 5 and all(len(line) <= 80 for line in lines), lines
+    page.locator(".jp-Dialog").screenshot(path=str(SCREENSHOTS / "midway-validate-dialog.png"))
+    page.locator(".jp-Dialog .jp-mod-accept").click()
 
 
 def test_solved_source_in_jupyterlab(server, browser):
