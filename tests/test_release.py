@@ -5,7 +5,7 @@ from pathlib import Path
 import nbformat
 
 from course_tools.layout import ASSIGNMENT, RELEASE_DIR, SOURCE_DIR
-from tests.markers import GRADED_COURSE
+from tests.markers import GRADED_COURSE, QUICK
 
 
 def files_under(folder):
@@ -44,6 +44,7 @@ def solution_lines(solutions):
     return lines
 
 
+@QUICK
 def test_release_holds_no_solution_code(solutions):
     lines = solution_lines(solutions)
     assert len(lines) > 60, "the solution cells should be found"

@@ -33,8 +33,10 @@ HINTS = {
                            "a_next = ot * tanh(c_next), that is da_next * ot * (1 - tanh(c_next)**2)."),
     "dc_prev_without_da_path": ("dc_prev also needs the gradient that reaches c through a_next = ot * tanh(c_next): "
                                 "use the total dc, times ft."),
-    "dc_prev_through_update_gate": "the old cell state reaches c_next through the forget gate: dc_prev = dc * ft, not it.",
-    "dc_prev_without_forget_gate": "the old cell state is scaled by the forget gate on its way to c_next: dc_prev = dc * ft.",
+    "dc_prev_through_update_gate": ("the old cell state reaches c_next through the forget gate ft, not the update "
+                                    "gate it, so its gradient is dc scaled by ft."),
+    "dc_prev_without_forget_gate": ("the old cell state is scaled by the forget gate ft on its way to c_next, so "
+                                    "its gradient is dc scaled by ft too."),
     "lstm_tanh_derivative_1_minus_t": "the derivative of tanh(c_next) is 1 - tanh(c_next)**2, not 1 - tanh(c_next).",
     "lstm_db_without_keepdims": "sum each bias gradient over axis 1 with keepdims=True, so it stays a column.",
     "lstm_parameter_gradients_not_summed": f"{_NOT_SUMMED} (+= into each total).",
