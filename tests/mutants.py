@@ -59,3 +59,14 @@ def mistake(name):
 
 def first_mistake_of(exercise):
     return next(m for m in MISTAKES if m.exercise == exercise)
+
+
+def expect_quoted_crash(lines, solutions):
+    """``lines``, a failed rnn_cell_forward check as the learner sees it, quote the line of the
+    weight_times_state_elementwise answer that raised, under its line number, then its cause."""
+    where = next(i for i, line in enumerate(lines) if line.startswith("In your rnn_cell_forward, line "))
+    number = int(lines[where].split("line ")[1].split()[0])
+    answer = mistake("weight_times_state_elementwise").apply(solutions)["rnn_cell_forward"].splitlines()
+    quoted = "    a_next = np.tanh(Waa * a_prev + Wax @ xt + ba)"
+    assert lines[where + 1] == "    " + answer[number - 1].strip() == quoted, lines
+    assert lines[where + 2].startswith("Likely cause: Waa is a weight matrix, shape (5, 5)"), lines

@@ -10,7 +10,7 @@ from course_tools.layout import ASSIGNMENT, EXERCISES
 from course_tools.nbgrader_cli import run_nbgrader
 from tests.expected import BEN_WRONG, POINTS, scores_only
 from tests.markers import GRADED_COURSE
-from tests.mutants import EXPECTED_MESSAGE, first_mistake_of, mistake
+from tests.mutants import EXPECTED_MESSAGE, expect_quoted_crash, first_mistake_of
 from tests.test_release import solution_lines
 
 pytestmark = GRADED_COURSE
@@ -51,12 +51,7 @@ def test_a_crash_is_graded_with_the_learners_own_line(course_run, solutions):
     path = course_run.root / "autograded" / "crash_in_function" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     nb = nbformat.read(str(path), as_version=4)
     cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "rnn_cell_forward_test")
-    shown = next(o for o in cell.outputs if o.output_type == "error").traceback
-    where = next(i for i, line in enumerate(shown) if line.startswith("In your rnn_cell_forward, line "))
-    line_number = int(shown[where].split("line ")[1].split()[0])
-    answer = mistake("weight_times_state_elementwise").apply(solutions)["rnn_cell_forward"].splitlines()
-    assert shown[where + 1] == "    " + answer[line_number - 1].strip() == "    a_next = np.tanh(Waa * a_prev + Wax @ xt + ba)"
-    assert shown[where + 2].startswith("Likely cause: Waa is a weight matrix, shape (5, 5)")
+    expect_quoted_crash(next(o for o in cell.outputs if o.output_type == "error").traceback, solutions)
 
 
 def test_partly_right_sample_gets_the_grades_its_docstring_promises(course_run):
