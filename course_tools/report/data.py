@@ -11,6 +11,7 @@ from nbgrader.api import Gradebook
 from course_tools.grade_class.jobs import Journal, submitted_students
 from course_tools.layout import EXERCISES, exercise_of
 from course_tools.scores import scores_in, ungraded_rows_in, why_not_graded
+from public_tests.report import CAUSE
 
 GRADED_PREFIX = "Graded: "
 
@@ -42,8 +43,8 @@ def reason_of(message):
     text = message.strip()
     if text.startswith(GRADED_PREFIX):
         text = text[len(GRADED_PREFIX):]
-    if "Likely cause:" in text:
-        return "Likely cause: " + text.split("Likely cause:", 1)[1].strip()
+    if CAUSE in text:
+        return f"{CAUSE} " + text.split(CAUSE, 1)[1].strip()
     first = re.split(r"(?<=[.:;])\s", text, maxsplit=1)[0].rstrip(":;. ")
     return re.sub(r"(?<![\w.])-?\d+(\.\d+)?(e-?\d+)?(?![\w.])", "#", first) + "."
 
