@@ -2,6 +2,7 @@
 cut short, not UTF-8 or not what the protocol says costs the exercise concerned, with a short
 reason, never the submission; and a worker that fails before any learner code has run is the
 grader's trouble, not a zero. Real worker processes, no nbgrader."""
+import psutil
 import pytest
 
 import public_tests
@@ -78,3 +79,20 @@ def test_a_cell_that_hangs_while_loading_costs_only_itself(solutions, release_sa
         worker.stop()
     assert verdict.passed, verdict.message  # defined after the hanging cell, and right
     assert [error["type"] for error in worker.load_errors] == ["CellTimeout"]
+
+
+def test_a_worker_stopped_in_an_endless_loop_leaves_no_process(solutions, release_sandbox):
+    """After a call that never returns, every process of the worker's sandbox is gone at once
+    (as root, the sandbox is two bwraps with setpriv between them, and changing credentials
+    drops the parent-death signal: the inner one must be killed too, not left to its CPU limit)."""
+    endless = solutions["rnn_cell_forward"].replace("    ### BEGIN SOLUTION",
+                                                    "    ### BEGIN SOLUTION\n    while True:\n        pass")
+    worker = Worker(release_sandbox, setup_source(SOURCE_DIR), [endless], cell_seconds=5, call_seconds=1)
+    worker.start()
+    sandbox_processes = psutil.Process(worker.process.pid).children(recursive=True)
+    assert sandbox_processes, "the sandbox has processes of its own"
+    verdict = judge_exercise(worker, public_tests.EXERCISES["rnn_cell_forward"])
+    worker.stop()
+    assert not verdict.passed and "did not finish within 1 s" in verdict.message
+    _, alive = psutil.wait_procs(sandbox_processes, timeout=5)
+    assert not alive, [" ".join(p.cmdline()[:3]) for p in alive]

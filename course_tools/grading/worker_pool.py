@@ -1,11 +1,14 @@
 """The grader's side of a worker process: start it, load a learner's code, call functions with
 a deadline, answer the stand-in requests, and start afresh after a hang or a crash."""
+import contextlib
 import os
 import select
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import psutil
 
 from course_tools import sandboxed
 from course_tools.grading.faults import GraderTrouble
@@ -102,9 +105,21 @@ class Worker:
             self._unreadable()
 
     def stop(self):
+        """Kill the worker and every process of its sandbox. As root the sandbox is two bwraps
+        with setpriv between them, and the change of credentials drops the parent-death signal,
+        so the inner bwrap and the learner's code would outlive the outer one: they are found
+        before any is killed, and killed too."""
         if self.process is not None:
+            try:
+                inside = psutil.Process(self.process.pid).children(recursive=True)
+            except psutil.Error:  # already gone
+                inside = []
             self.process.kill()
+            for process in inside:
+                with contextlib.suppress(psutil.Error):
+                    process.kill()
             self.process.wait()
+            psutil.wait_procs(inside, timeout=5)
             self.process = None
 
     def call(self, function, args, names, label, cell=None, stand_in=None):
