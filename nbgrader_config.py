@@ -27,8 +27,9 @@ c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 c.CourseDirectory.course_id = "rnn-step-by-step"
 c.CourseDirectory.root = ROOT
 
-# Files that never belong in a release nor in a grading copy.
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", ".DS_Store"]
+# Files that never belong in a release nor in a grading copy; "instructor" is each
+# assignment's declaration for the grader (its hidden cases and known mistakes).
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", ".DS_Store", "instructor"]
 
 # The stub left in a solution cell of the release.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
@@ -43,11 +44,12 @@ c.Autograde.sanitize_preprocessors = [ClearOutput, DropDuplicateIds, OverwriteKe
 c.Autograde.autograde_preprocessors = [PrepareGrading, HaltingExecute, JudgeExercises, IgnorePattern,
                                        ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
                                        CheckCellMetadata]
+# each assignment's declaration is read from source/<assignment>/ (course_tools/assignment.py)
+c.PrepareGrading.course_root = c.HaltingExecute.course_root = c.JudgeExercises.course_root = ROOT
 c.Execute.timeout = 5  # per cell of the feedback run; a right cell here takes milliseconds
 # kernels over Unix sockets in a private folder: no TCP port is picked, so parallel gradings
 # cannot take each other's ports (course_tools/grading/kernels.py)
 c.HaltingExecute.kernel_manager = "course_tools.grading.kernels.PrivateSocketKernelManager"
-c.JudgeExercises.course_root = ROOT
 c.JudgeExercises.cell_seconds = 5  # per learner cell, when the grader loads the learner's code
 c.JudgeExercises.call_seconds = 5  # per call of a learner's function on one input set
 

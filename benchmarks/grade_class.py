@@ -22,13 +22,14 @@ from pathlib import Path
 
 import nbformat
 
-from course_tools.layout import ASSIGNMENT, EXERCISES
-from course_tools.mistakes import MISTAKES
+from course_tools.assignment import load_assignment
 from course_tools.nbgrader_cli import nbgrader_env, run_nbgrader
-from course_tools.reference import solution_cells
 from course_tools.scores import gradebook_url, scores_by_exercise
 from course_tools.scratch import copy_course
 from course_tools.submissions import fill_release, submit
+
+RNN = load_assignment("rnn_step_by_step")
+ASSIGNMENT, EXERCISES = RNN.id, RNN.exercises
 
 SHARE_WRONG = 0.15  # one of the known mistakes
 BROKEN = ("endless_loop", "syntax_error")  # one of each per 100 learners (at least one each)
@@ -36,7 +37,7 @@ BROKEN = ("endless_loop", "syntax_error")  # one of each per 100 learners (at le
 
 def class_answers(students, seed=2026):
     """``{student: (kind, answers)}``: answers for each exercise, mostly the reference."""
-    solutions = solution_cells()
+    solutions = RNN.solution_sources()
     rng = random.Random(seed)
     broken_every = max(2, students // (len(BROKEN) * max(1, students // 100)))
     answers = {}
@@ -52,7 +53,7 @@ def class_answers(students, seed=2026):
                 mine[exercise] = mine[exercise].replace("):\n", ")\n", 1)  # a def without its colon
         elif rng.random() < SHARE_WRONG:
             kind = "wrong"
-            mine = rng.choice(MISTAKES).apply(mine)
+            mine = rng.choice(RNN.instructor.MISTAKES).apply(mine)
         else:
             kind = "right"
         answers[student] = (kind, mine)
@@ -67,7 +68,7 @@ def make_course(dest, answers, confined=True):
     run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--log-level=ERROR", capture=True)
     release = course / "release" / ASSIGNMENT
     for student, (_, mine) in answers.items():
-        submit(course, student, fill_release(mine, release / f"{ASSIGNMENT}.ipynb"), release)
+        submit(course, student, release, fill_release(mine, release / f"{ASSIGNMENT}.ipynb"))
     return course
 
 
@@ -126,7 +127,7 @@ def main(argv=None):
             seconds, completed = timed(command, cwd)
             print(f"{name + ':':26} {seconds:7.1f} s (exit {completed.returncode})", flush=True)
             runs[name] = seconds
-        scores = {name: scores_by_exercise(gradebook_url(course)) for name, course in courses.items()}
+        scores = {name: scores_by_exercise(gradebook_url(course), RNN) for name, course in courses.items()}
         feedback = {name: {s: graded_cell_outputs(course, s) for s in answers} for name, course in courses.items()}
     plain = "plain nbgrader autograde"
     differences = sorted({s for name in scores for s in answers if scores[name].get(s) != scores[plain].get(s)})

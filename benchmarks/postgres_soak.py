@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from course_tools.layout import ROOT
+from course_tools.assignment import ROOT
 
 SPIN = "while True:\n    pass\n"
 
@@ -31,7 +31,7 @@ def main(argv=None):
     try:
         for run in range(1, args.runs + 1):
             started = time.monotonic()
-            completed = subprocess.run([sys.executable, "-m", "pytest", "tests/test_gradebook_postgres.py", "-q",
+            completed = subprocess.run([sys.executable, "-m", "pytest", "tests/e2e/test_gradebook_postgres.py", "-q",
                                         "-p", "no:xdist", "-o", "addopts=-ra"], cwd=ROOT, capture_output=True,
                                        text=True)
             verdict = completed.stdout.strip().splitlines()[-1] if completed.stdout.strip() else "no output"

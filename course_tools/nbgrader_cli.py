@@ -1,4 +1,4 @@
-"""Run real nbgrader commands on a course directory."""
+"""Run real nbgrader commands on a course directory, or read the configuration they would use."""
 import os
 import subprocess
 import sys
@@ -24,3 +24,23 @@ def run_nbgrader(course_root, *args, check=True, capture=False):
     """
     return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course_root, env=nbgrader_env(),
                           check=check, text=True, capture_output=capture)
+
+
+def course_config(course_root, db_url=None):
+    """The configuration ``nbgrader`` run in ``course_root`` would use (the same config files),
+    with the gradebook at ``db_url`` if given."""
+    from nbgrader.apps.baseapp import NbGrader
+    from nbgrader.coursedir import CourseDirectory
+
+    previous = os.getcwd()
+    os.chdir(course_root)  # nbgrader reads nbgrader_config.py from the working directory
+    try:
+        app = NbGrader()
+        app.initialize([])
+    finally:
+        os.chdir(previous)
+    config = app.config
+    if db_url:
+        config.CourseDirectory.db_url = db_url
+    config.CourseDirectory.db_url = CourseDirectory(config=config).db_url  # nbgrader's default if unset
+    return config

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from course_tools.grade_class.jobs import Journal
-from course_tools.layout import ASSIGNMENT, EXERCISES, exercise_of
+from course_tools.journal import Journal
 
 
 def gradebook_url(course_root):
@@ -25,23 +24,24 @@ def is_graded(submission):
                                 for grade in grades if grade.cell.cell_type == "code")
 
 
-def scores_by_exercise(db_url, assignment=ASSIGNMENT):
-    """Return ``{student: {exercise: (score, max_score)}}`` for every graded submission."""
+def scores_by_exercise(db_url, assignment):
+    """Return ``{student: {exercise: (score, max_score)}}`` for every graded submission of an
+    assignment (course_tools/assignment.py)."""
     with Gradebook(db_url) as gb:
         return scores_in(gb, assignment)
 
 
-def scores_in(gb, assignment=ASSIGNMENT):
+def scores_in(gb, assignment):
     """The same table, read through an open Gradebook. Grade cells are summed per exercise by
     the exercise name their grade_id starts with."""
     table = {}
-    for submission in gb.find_assignment(assignment).submissions:
+    for submission in gb.find_assignment(assignment.id).submissions:
         if not is_graded(submission):
             continue
-        row = {name: (0.0, 0.0) for name in EXERCISES}
+        row = {name: (0.0, 0.0) for name in assignment.exercises}
         for notebook in submission.notebooks:
             for grade in notebook.grades:
-                exercise = exercise_of(grade.name)
+                exercise = assignment.exercise_of(grade.name)
                 if exercise is not None:
                     score, maximum = row[exercise]
                     row[exercise] = (score + (grade.score or 0.0), maximum + grade.max_score)
@@ -49,9 +49,16 @@ def scores_in(gb, assignment=ASSIGNMENT):
     return table
 
 
-def ungraded_rows_in(gb, assignment=ASSIGNMENT):
+def pass_rates(table, exercises):
+    """``{exercise: (learners with full points, graded learners)}`` of a scores table."""
+    rows = list(table.values())
+    return {name: (sum(1 for row in rows if row[name][1] > 0 and row[name][0] >= row[name][1]), len(rows))
+            for name in exercises}
+
+
+def ungraded_rows_in(gb, assignment_id):
     """The students whose submission row nbgrader left without scores."""
-    return {s.student.id for s in gb.find_assignment(assignment).submissions if not is_graded(s)}
+    return {s.student.id for s in gb.find_assignment(assignment_id).submissions if not is_graded(s)}
 
 
 def why_not_graded(course_root, assignment, student, empty_row=False, journal=None):
@@ -67,14 +74,14 @@ def why_not_graded(course_root, assignment, student, empty_row=False, journal=No
     return "no submission"
 
 
-def format_table(table):
+def format_table(table, exercises):
     """A plain-text table: one row per exercise, one column per student, totals last."""
     students = sorted(table)
     width = max([len(s) for s in students] + [5])
-    maxima = {name: max((table[s][name][1] for s in students), default=0.0) for name in EXERCISES}
+    maxima = {name: max((table[s][name][1] for s in students), default=0.0) for name in exercises}
     header = f"{'exercise':<22}{'max':>5}" + "".join(f"{s:>{width + 2}}" for s in students)
     lines = [header, "-" * len(header)]
-    for number, name in enumerate(EXERCISES, start=1):
+    for number, name in enumerate(exercises, start=1):
         cells = "".join(f"{table[s][name][0]:>{width + 2}g}" for s in students)
         lines.append(f"{number} {name:<20}{maxima[name]:>5g}{cells}")
     totals = "".join(f"{sum(v[0] for v in table[s].values()):>{width + 2}g}" for s in students)

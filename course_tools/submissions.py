@@ -5,22 +5,20 @@ from pathlib import Path
 
 import nbformat
 
-from course_tools.layout import ASSIGNMENT, EXERCISES, RELEASE_DIR
 
-
-def answers_from_file(path):
-    """Read a learner's answers from a Python file: each top-level ``def`` named after an
-    exercise becomes that exercise's solution cell, comments and all."""
+def answers_from_file(path, exercises):
+    """Read a learner's answers from a Python file: each top-level ``def`` named after one of
+    the ``exercises`` becomes that exercise's solution cell, comments and all."""
     text = Path(path).read_text()
     lines = text.splitlines()
     answers = {}
     for node in ast.parse(text).body:
-        if isinstance(node, ast.FunctionDef) and node.name in EXERCISES:
+        if isinstance(node, ast.FunctionDef) and node.name in exercises:
             answers[node.name] = "\n".join(lines[node.lineno - 1:node.end_lineno])
     return answers
 
 
-def fill_release(answers, release_notebook=RELEASE_DIR / f"{ASSIGNMENT}.ipynb"):
+def fill_release(answers, release_notebook):
     """The release notebook with the solution cell of each answered exercise replaced."""
     return fill_notebook(nbformat.read(str(release_notebook), as_version=4), answers)
 
@@ -39,16 +37,18 @@ def fill_notebook(nb, answers):
     return nb
 
 
-def submit(course_root, student, notebook=None, release_dir=RELEASE_DIR):
-    """Place a submission under ``submitted/<student>/<assignment>/`` of a course directory.
+def submit(course_root, student, release_dir, notebook=None):
+    """Place a submission of the assignment released in ``release_dir`` (named after the
+    assignment) under ``submitted/<student>/<assignment>/`` of a course directory.
 
     Like a learner's folder, it holds everything the release holds; ``notebook`` (a notebook
     node) replaces the release notebook, and None leaves it untouched. Returns the folder.
     """
-    folder = Path(course_root) / "submitted" / student / ASSIGNMENT
+    assignment_id = Path(release_dir).name
+    folder = Path(course_root) / "submitted" / student / assignment_id
     if folder.exists():
         shutil.rmtree(folder)
     shutil.copytree(release_dir, folder)
     if notebook is not None:
-        nbformat.write(notebook, str(folder / f"{ASSIGNMENT}.ipynb"))
+        nbformat.write(notebook, str(folder / f"{assignment_id}.ipynb"))
     return folder

@@ -8,20 +8,19 @@ import pytest
 
 from course_tools.grade_samples import main as grade_samples_main
 from course_tools.grade_samples import submit_samples
+from course_tools.grading.judge_worker import SANDBOXED_PACKAGE
 from course_tools.grading.sandbox import Sandbox
-from course_tools.grading.worker_pool import WORKER_PACKAGE
-from course_tools.layout import ASSIGNMENT, EXERCISES, RELEASE_DIR
 from course_tools.nbgrader_cli import nbgrader_env, run_nbgrader
-from course_tools.reference import load_reference, solution_cells
-from course_tools.scratch import copy_course
+from course_tools.reference import load_reference
 from course_tools.scores import gradebook_url, scores_by_exercise
-from course_tools.submissions import fill_release, submit
-from tests import class_grading
-from tests.chromium import launch_chromium
-from tests.corpus import course_files, submit_corpus
-from tests.sandboxing import course_confinement
-from tests.mutants import first_mistake_of
-from tests.ports import listening
+from course_tools.scratch import copy_course
+from tests.support import class_grading
+from tests.support.chromium import launch_chromium
+from tests.support.corpus import course_files, submit_corpus
+from tests.support.mutants import first_mistake_of
+from tests.support.ports import listening
+from tests.support.rnn_assignment import ASSIGNMENT, EXERCISES, RELEASE_DIR, RNN, filled, submitted
+from tests.support.sandboxing import course_confinement
 
 # Kernels started by the tests (nbclient, nbgrader) use this environment's Python.
 os.environ.update(nbgrader_env())
@@ -29,20 +28,20 @@ os.environ.update(nbgrader_env())
 
 @pytest.fixture(scope="session")
 def reference():
-    return load_reference()
+    return load_reference(RNN)
 
 
 @pytest.fixture(scope="session")
 def solutions():
-    return solution_cells()
+    return RNN.solution_sources()
 
 
 def submit_test_learners(course, solutions):
     """Submit, besides the samples, the reference, one submission per exercise with that
     exercise wrong, and the fixture corpus (tests/expected.py has their grades)."""
-    submit(course, "reference", fill_release(solutions))
+    submitted(course, "reference", filled(solutions))
     for exercise in EXERCISES:
-        submit(course, f"wrong_{exercise}", fill_release(first_mistake_of(exercise).apply(solutions)))
+        submitted(course, f"wrong_{exercise}", filled(first_mistake_of(exercise).apply(solutions)))
     submit_corpus(course, solutions)
 
 
@@ -80,7 +79,7 @@ def course_run(tmp_path_factory, solutions, loopback_listener):
         returncode = grade_samples_main(["--root", str(kit)], prepare)
     assert returncode == 0, printed.getvalue()
     course = kit / ".samples"
-    return CourseRun(kit, course, printed.getvalue(), scores_by_exercise(gradebook_url(course)), files_before)
+    return CourseRun(kit, course, printed.getvalue(), scores_by_exercise(gradebook_url(course), RNN), files_before)
 
 
 NO_NOTEBOOK = "no_notebook"  # a submitted folder without the notebook: nbgrader cannot grade it
@@ -91,7 +90,7 @@ def make_class_course(root, solutions):
     learner whose folder lacks the notebook."""
     course = copy_course(root)
     run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--log-level=ERROR", capture=True)
-    submit_samples(course)
+    submit_samples(course, ASSIGNMENT)
     submit_test_learners(course, solutions)
     folder = course / "submitted" / NO_NOTEBOOK / ASSIGNMENT
     folder.mkdir(parents=True)
@@ -112,7 +111,7 @@ class ClassRun:
         self.graded_before_last_go, self.journal_before_last_go = graded_before_last_go, journal_before_last_go
         self.lost_worker = lost_worker
         self.left_running = left_running
-        self.scores = scores_by_exercise(gradebook_url(course))
+        self.scores = scores_by_exercise(gradebook_url(course), RNN)
 
 
 @pytest.fixture(scope="session")
@@ -134,8 +133,8 @@ def class_run(tmp_path_factory, solutions, loopback_listener):
 @pytest.fixture
 def release_sandbox():
     """A grading sandbox (the course's confinement) holding a copy of the release, with the
-    judge's worker package: where a Worker runs a learner's code."""
-    with Sandbox(course_confinement(), RELEASE_DIR, tools=[WORKER_PACKAGE]) as sandbox:
+    judge's worker package: where a JudgeWorker runs a learner's code."""
+    with Sandbox(course_confinement(), RELEASE_DIR, tools=[SANDBOXED_PACKAGE]) as sandbox:
         yield sandbox
 
 

@@ -12,16 +12,23 @@ run again, it grades only what is left; ``--regrade`` grades everything again. E
 every submission is graded, 1 when some could not be (the table says which and why), 130 when
 interrupted.
 """
-import argparse
+if __name__ == "__main__":  # the command opts in to its shortcuts (speedups.py) before nbgrader is imported
+    from course_tools.grade_class.speedups import take
+
+    take(["skip_iri_grammar"])
+
+import argparse  # noqa: E402
 import os
 import sys
 import time
 from pathlib import Path
 
+from course_tools.assignment import load_assignment
 from course_tools.grade_class.engines import DaskEngine, LocalEngine
-from course_tools.grade_class.grader import course_config, forget_failed_submission, sqlite_with_patience
-from course_tools.grade_class.jobs import Journal, fingerprint, grading_dir, submitted_students
+from course_tools.grade_class.grader import forget_failed_submission, sqlite_with_patience
 from course_tools.grade_class.progress import ProgressBar, summary
+from course_tools.journal import Journal, fingerprint, grading_dir, submitted_students
+from course_tools.nbgrader_cli import course_config
 from course_tools.scores import scores_by_exercise
 
 
@@ -35,7 +42,7 @@ def default_workers():
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="grade-class", description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("assignment", help="the assignment id, e.g. rnn_step_by_step")
+    parser.add_argument("assignment", help="the assignment id (its folder under source/)")
     parser.add_argument("--course", type=Path, default=Path.cwd(), help="the course directory (default: here)")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, default=default_workers(),
@@ -115,8 +122,8 @@ def main(argv=None):
     finally:
         engine.close()
         bar.finish()
-    scores = scores_by_exercise(db_url, args.assignment)
-    print(summary(args.assignment, students, journal, scores, time.monotonic() - started,
+    assignment = load_assignment(args.assignment, root)
+    print(summary(assignment, students, journal, scores_by_exercise(db_url, assignment), time.monotonic() - started,
                   engine.description, graded_now))
     if interrupted:
         return 130

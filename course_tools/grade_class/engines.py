@@ -6,6 +6,7 @@ middle of a grading (killed, out of memory), or any other failure of the grader'
 grading another try (up to GRADER_TRIES in all), never the batch; a failure the submission
 causes is reported at once.
 """
+import contextlib
 import os
 import uuid
 from collections import Counter, deque
@@ -57,16 +58,33 @@ def _start_local_worker(log_path, coordinator):
     os.close(log)
 
 
+class _RecordingContext:
+    """A multiprocessing context (the pool's ``mp_context``) that notes each process it makes,
+    so that the engine can stop its workers at once without reading the pool's internals."""
+
+    def __init__(self, context):
+        self._context, self.started = context, []
+
+    def Process(self, *args, **kwargs):  # noqa: N802 (the name a context has)
+        process = self._context.Process(*args, **kwargs)
+        self.started.append(process)
+        return process
+
+    def __getattr__(self, name):
+        return getattr(self._context, name)
+
+
 class LocalEngine:
     """``workers`` processes on this machine (spawned fresh: no state shared with the caller)."""
 
     def __init__(self, workers, log_path):
         self.workers, self.log_path = workers, str(log_path)
         self.description = f"{workers} local worker process{'es' if workers != 1 else ''}"
-        self._pool = None
+        self._pool = self._context = None
 
     def _new_pool(self):
-        return ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"),
+        self._context = _RecordingContext(get_context("spawn"))
+        return ProcessPoolExecutor(self.workers, mp_context=self._context,
                                    initializer=_start_local_worker, initargs=(self.log_path, os.getpid()))
 
     def run(self, course_root, assignment, students, db_url):
@@ -101,8 +119,10 @@ class LocalEngine:
 
     def close(self):
         if self._pool is not None:
-            for process in list(getattr(self._pool, "_processes", {}).values()):
-                process.terminate()  # on Ctrl-C: stop at once; the journal says what is left
+            for process in self._context.started:  # on Ctrl-C: stop at once; the journal says what is left
+                with contextlib.suppress(ValueError):  # ValueError: a process the pool has closed
+                    if process.pid is not None and process.exitcode is None:
+                        process.terminate()
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 

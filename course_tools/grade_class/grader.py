@@ -5,7 +5,8 @@ exactly as ``nbgrader autograde`` run in the course directory would be (the same
 so the same preprocessors, hidden checks and rules), and calls its ``autograde`` for one
 student at a time: the very code path of the command line, writing the same gradebook rows and
 the same autograded notebook. What differs is how processes are started (``zygote.py``) and a
-few shortcuts of the same result (``speedups.py``).
+few shortcuts of the same result (``speedups.py``), taken here, in grade-class's own grading
+processes, only with the library versions they were written for.
 """
 import os
 import re
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from course_tools.grade_class.zygote import reap_orphans
 from course_tools.grading.faults import GRADER_TROUBLE_NAMES
+from course_tools.nbgrader_cli import course_config
 
 _APIS = {}  # (course root, db_url) -> NbGraderAPI, one per course in this process
 _ONE_AT_A_TIME = threading.Lock()  # nbgrader changes the working directory while it grades
@@ -28,33 +30,14 @@ def sqlite_with_patience(db_url):
     return db_url
 
 
-def course_config(course_root, db_url=None):
-    """The configuration ``nbgrader`` run in ``course_root`` would use (the same config files),
-    with the gradebook at ``db_url`` if given."""
-    from nbgrader.apps.baseapp import NbGrader
-    from nbgrader.coursedir import CourseDirectory
-
-    previous = os.getcwd()
-    os.chdir(course_root)  # nbgrader reads nbgrader_config.py from the working directory
-    try:
-        app = NbGrader()
-        app.initialize([])
-    finally:
-        os.chdir(previous)
-    config = app.config
-    if db_url:
-        config.CourseDirectory.db_url = db_url
-    config.CourseDirectory.db_url = CourseDirectory(config=config).db_url  # nbgrader's default if unset
-    return config
-
-
 def _api_for(course_root, db_url):
     key = (course_root, db_url)
     if key not in _APIS:
-        from nbgrader.apps.api import NbGraderAPI
-
         from course_tools.grade_class import speedups
         from course_tools.grade_class.zygote import use_forked_processes
+
+        speedups.take(["skip_iri_grammar"])  # grade-class's grading process opts in, before nbgrader is imported
+        from nbgrader.apps.api import NbGraderAPI
 
         config = course_config(course_root, db_url)
         config.CourseDirectory.db_url = sqlite_with_patience(config.CourseDirectory.db_url)

@@ -2,7 +2,7 @@
 import sys
 import time
 
-from course_tools.layout import EXERCISES
+from course_tools.scores import pass_rates
 
 BAR_WIDTH = 30
 
@@ -50,14 +50,15 @@ class ProgressBar:
 
 
 def summary(assignment, students, journal, scores, seconds, engine, graded_now):
-    """The table printed at the end: what was graded, what was not (whose fault, why, and what
-    to do), and how the class did on each exercise (the share of graded submissions with full
-    points). A submission that was not graded has no score anywhere, so it counts in no rate."""
+    """The table printed at the end of grading ``assignment`` (course_tools/assignment.py):
+    what was graded, what was not (whose fault, why, and what to do), and how the class did on
+    each exercise (the share of graded submissions with full points). A submission that was not
+    graded has no score anywhere, so it counts in no rate."""
     status = {s: journal.latest.get(s, {}) for s in students}
     graded = [s for s in students if status[s].get("status") == "graded"]
     failed = [s for s in students if status[s].get("status") == "failed"]
     left = [s for s in students if s not in graded and s not in failed]
-    lines = [f"{assignment}: {len(students)} submissions; {len(graded)} graded "
+    lines = [f"{assignment.id}: {len(students)} submissions; {len(graded)} graded "
              f"({graded_now} in this run, {_clock(seconds)} on {engine}), {len(failed)} not graded, "
              f"{len(left)} not tried yet"]
     by_fault = {fault: [s for s in failed if (status[s].get("fault") or "submission") == fault]
@@ -70,12 +71,13 @@ def summary(assignment, students, journal, scores, seconds, engine, graded_now):
         lines += ["", "Not graded, because of trouble in the grader, not in the submission (the same "
                       "command grades them):"]
         lines += _reasons(by_fault["grader"], status, tries=True)
-    rows = [scores[s] for s in graded if s in scores]
+    table = {s: scores[s] for s in graded if s in scores}
+    rows = list(table.values())
     if rows:
         lines += ["", f"{'exercise':<22}{'full points':>12}{'pass rate':>11}", "-" * 45]
-        for number, name in enumerate(EXERCISES, start=1):
-            passed = sum(1 for row in rows if row[name][1] > 0 and row[name][0] >= row[name][1])
-            lines.append(f"{number} {name:<20}{f'{passed}/{len(rows)}':>12}{passed / len(rows):>10.0%}")
+        rates = pass_rates(table, assignment.exercises)
+        for number, (name, (passed, total)) in enumerate(rates.items(), start=1):
+            lines.append(f"{number} {name:<20}{f'{passed}/{total}':>12}{passed / total:>10.0%}")
         totals = [sum(score for score, _ in row.values()) for row in rows]
         maximum = max(sum(m for _, m in row.values()) for row in rows)
         lines += ["-" * 45, f"mean score {sum(totals) / len(totals):.1f} of {maximum:g}"]

@@ -9,9 +9,11 @@ the zygote, asks it for kernels and judge workers, and adopts them.
 A fork is made the grading process's own child: the zygote forks a middle process that forks
 the real one and exits at once, and the grading process is a "child subreaper" (Linux), so it
 adopts the orphan and waits for it as for any child. Where that is unavailable, everything is
-launched as usual.
+launched as usual; kernels are launched as usual too where jupyter_client or ipykernel is not
+the version forked kernels were written for (``speedups.WRITTEN_FOR``). Only grade-class's
+grading processes fork (``use_forked_processes``, called by ``grader._api_for``); the kernel
+manager takes its part through jupyter_client's public provisioner interface.
 """
-import asyncio
 import atexit
 import ctypes
 import json
@@ -25,8 +27,8 @@ import threading
 import time
 import uuid
 
+from course_tools.grading.judge_worker import SANDBOXED_PACKAGE
 from course_tools.grading.sandbox import Confinement, Sandbox
-from course_tools.grading.worker_pool import WORKER_PACKAGE
 from course_tools.sandboxed.zygote import KERNEL_MODULE, MAX_REQUEST
 
 PR_SET_CHILD_SUBREAPER = 36
@@ -48,15 +50,23 @@ def become_subreaper():
     return _subreaper
 
 
-def use_forked_processes(config):
-    """Make nbgrader's kernels and the judge's workers forks of a zygote, where possible; the
-    zygote is confined as ``config`` says."""
-    if become_subreaper():
-        from course_tools.grading.worker_pool import Worker
+def use_forked_processes(config, kernels=True, judge_workers=True):
+    """In this grading process (grade-class's, which opts in): make nbgrader's kernels and the
+    judge's workers forks of a zygote, where possible; the zygote is confined as ``config``
+    says. Kernels are forked only with the versions of jupyter_client and ipykernel they were
+    written for (``speedups.WRITTEN_FOR``; else one line on standard error, and they are
+    launched as usual)."""
+    from course_tools.grade_class.speedups import guarded
 
-        Zygote.confinement = Confinement(config=config)
+    if not become_subreaper():
+        return
+    Zygote.confinement = Confinement(config=config)
+    if kernels and guarded("forked_kernels"):
         config.HaltingExecute.kernel_manager = f"{__name__}.ForkedKernelManager"
-        Worker.launch = staticmethod(fork_module)
+    if judge_workers:  # the kit's own hook (judge_worker.JudgeWorker.launch), in this process only
+        from course_tools.grading.judge_worker import JudgeWorker
+
+        JudgeWorker.launch = staticmethod(fork_module)
 
 
 def reap_orphans():
@@ -122,7 +132,7 @@ class Zygote:
         self._socket, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         confinement = self.confinement or Confinement()
         confinement.check()
-        self.sandbox = Sandbox(confinement, None, tools=[WORKER_PACKAGE], shared=[tempfile.gettempdir()])
+        self.sandbox = Sandbox(confinement, None, tools=[SANDBOXED_PACKAGE], shared=[tempfile.gettempdir()])
         atexit.register(self.sandbox.remove)  # if killed instead, the next grader removes it
         env = self.sandbox.tool_environment()
         argv = [sys.executable, "-m", "sandboxed.zygote", str(theirs.fileno())]
@@ -149,13 +159,13 @@ class Zygote:
 
 
 def fork_module(sandbox, env):
-    """The judge's worker, ``python -m sandboxed.worker WORKDIR``, as ``launch_with_popen``
+    """The judge's worker, ``python -m sandboxed.judge_worker WORKDIR``, as ``launch_with_popen``
     starts it in ``sandbox`` (pipes on its standard input and output, its standard error
     discarded), but forked: an AdoptedProcess."""
     stdin_read, stdin_write = os.pipe()
     stdout_read, stdout_write = os.pipe()
     try:
-        pid = Zygote.shared().fork({"kind": "module", "module": "sandboxed.worker", "args": [sandbox.workdir],
+        pid = Zygote.shared().fork({"kind": "module", "module": "sandboxed.judge_worker", "args": [sandbox.workdir],
                                     "env": env, "cwd": sandbox.workdir, "adopter": os.getpid(),
                                     "grading": sandbox.fork_spec()}, fds=(stdin_read, stdout_write))
     finally:
@@ -200,16 +210,10 @@ def _kernel_classes():
             self.cwd = cwd
             return self.connection_info
 
-        async def wait(self):
-            # jupyter_client looks every 0.1 s whether a stopped kernel has gone; a grading
-            # process waits for that once per notebook, so look more often
-            while await self.poll() is None:
-                await asyncio.sleep(EXIT_POLL_SECONDS)
-            return await super().wait()
-
     class ForkedKernelManager(PrivateSocketKernelManager):
         """The grading kernel manager (Unix sockets in a private folder, a sandbox), with
-        kernels from the zygote."""
+        kernels from the zygote: its provisioner, given before the kernel starts (jupyter_client
+        makes one from the kernel spec only when it has none)."""
 
         def format_kernel_cmd(self, extra_arguments=None):
             # the command as the kernel spec gives it: the provisioner forks it (confined by the
@@ -217,15 +221,12 @@ def _kernel_classes():
             self.sandbox.give_to_learner(self.connection_file)
             return AsyncKernelManager.format_kernel_cmd(self, extra_arguments)
 
-        async def _async_pre_start_kernel(self, **kw):
-            if self.provisioner is None:
+        async def start_kernel(self, **kw):
+            if self.provisioner is None:  # kept by jupyter_client (tests/test_upstream_guards.py)
                 self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
                 self.provisioner = ForkedKernelProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
                                                            parent=self)
-            return await super()._async_pre_start_kernel(**kw)
-
-        async def _async_wait(self, pollinterval=0.1):
-            await super()._async_wait(pollinterval=min(pollinterval, EXIT_POLL_SECONDS))
+            return await super().start_kernel(**kw)
 
     return ForkedKernelProvisioner, ForkedKernelManager
 

@@ -22,23 +22,22 @@ import csv
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient.exceptions import DeadKernelError
 from nbconvert.exporters import NotebookExporter
 from nbformat import NotebookNode
 from nbgrader.plugins import ExportPlugin
 from nbgrader.preprocessors import DeduplicateIds, Execute, NbGraderPreprocessor
-from jupyter_client.manager import KernelManager
 from traitlets import Float, Integer, Type, Unicode
 
+from course_tools.assignment import load_assignment
 from course_tools.grading.faults import GraderTrouble
 from course_tools.grading.hidden import warm_up
 from course_tools.grading.judge import judge_notebook
 from course_tools.grading.kernels import PrivateSocketKernelManager
 from course_tools.grading.sandbox import Confinement
-from course_tools.layout import EXERCISES, exercise_of
-from course_tools.grade_class.jobs import Journal
+from course_tools.journal import Journal
 from course_tools.scores import scores_in, ungraded_rows_in, why_not_graded
-from public_tests.report import report_lines
 
 SCHEMA_VERSION = 3
 
@@ -47,11 +46,12 @@ def _stream(text, name="stdout"):
     return NotebookNode(output_type="stream", name=name, text=text)
 
 
-def _error(ename, message, named=True):
+def _error(assignment, ename, message, named=True):
     """An error output. Its traceback, what the feedback page and validate show, is the
-    message in short lines, after the error's name if ``named``."""
+    message in short lines (laid out by the assignment's checks, as a check in the notebook
+    lays out its own), after the error's name if ``named``."""
     return NotebookNode(output_type="error", ename=ename, evalue=message,
-                        traceback=report_lines(f"{ename}: {message}" if named else message))
+                        traceback=assignment.checks.report_lines(f"{ename}: {message}" if named else message))
 
 
 class TolerantNotebookExporter(NotebookExporter):
@@ -123,18 +123,27 @@ class RestoreMissingCells(NbGraderPreprocessor):
         return nb, resources
 
 
-class PrepareGrading(NbGraderPreprocessor):
+class AssignmentPreprocessor(NbGraderPreprocessor):
+    """A preprocessor that needs the graded assignment's declaration (course_tools/assignment.py)."""
+
+    course_root = Unicode("", help="The course directory (holding source/).").tag(config=True)
+
+    def assignment(self, resources):
+        return load_assignment(resources["nbgrader"]["assignment"], self.course_root)
+
+
+class PrepareGrading(AssignmentPreprocessor):
     """Before any learner code runs: refuse to grade where no sandbox can start (unless
     confinement is turned off), and compute the hidden cases, once per process, from the
     instructor's files (which no learner code can reach)."""
 
     def preprocess(self, nb, resources):
         Confinement(parent=self).check()
-        warm_up()
+        warm_up(self.assignment(resources))
         return nb, resources
 
 
-class HaltingExecute(Execute):
+class HaltingExecute(Execute, AssignmentPreprocessor):
     """Execute the notebook, but after a cell times out or the kernel dies, run nothing more:
     the later cells get a note instead (the grades come from JudgeExercises anyway).
 
@@ -153,6 +162,7 @@ class HaltingExecute(Execute):
         self.kernel_manager_class = self.kernel_manager
 
     def preprocess(self, nb, resources=None, km=None):
+        self._assignment = self.assignment(resources)
         for attempt in range(1, self.kernel_start_attempts + 1):
             self._halted, self._cells_started = None, False
             try:
@@ -177,37 +187,36 @@ class HaltingExecute(Execute):
             cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
             self._halted = "the kernel stopped in an earlier cell"
-            cell.outputs.append(_error("DeadKernelError", "The Python kernel stopped while running this cell."))
+            cell.outputs.append(_error(self._assignment, "DeadKernelError", "The Python kernel stopped while running this cell."))
             return cell, resources
         except Exception as error:  # e.g. a kernel that cannot even be interrupted
             self._halted = "an earlier cell could not be stopped"
-            cell.outputs.append(_error(type(error).__name__, str(error) or "The kernel did not respond."))
+            cell.outputs.append(_error(self._assignment, type(error).__name__, str(error) or "The kernel did not respond."))
             return cell, resources
         if any(o.output_type == "error" and o.get("ename") == "CellTimeoutError" for o in cell.outputs):
             self._halted = f"an earlier cell did not finish within {self.timeout} s"
         return cell, resources
 
 
-class JudgeExercises(NbGraderPreprocessor):
+class JudgeExercises(AssignmentPreprocessor):
     """Grade each exercise in a separate process and set its grade cell's outcome."""
 
-    course_root = Unicode("", help="The course directory (holding source/).").tag(config=True)
     cell_seconds = Float(10.0, help="Time limit for running each learner code cell.").tag(config=True)
     call_seconds = Float(10.0, help="Time limit for each call of a learner's function.").tag(config=True)
 
     def preprocess(self, nb, resources):
-        instructor_dir = Path(self.course_root) / "source" / resources["nbgrader"]["assignment"]
-        verdicts = judge_notebook(nb, resources["metadata"]["path"], instructor_dir, Confinement(parent=self),
+        assignment = self.assignment(resources)
+        verdicts = judge_notebook(nb, resources["metadata"]["path"], assignment, Confinement(parent=self),
                                   self.cell_seconds, self.call_seconds)
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
-            exercise = exercise_of(meta.get("grade_id", "")) if meta.get("grade") else None
+            exercise = assignment.exercise_of(meta.get("grade_id", "")) if meta.get("grade") else None
             if exercise in verdicts:
-                self._apply(cell, verdicts[exercise])
+                self._apply(assignment, cell, verdicts[exercise])
         return nb, resources
 
     @staticmethod
-    def _apply(cell, verdict):
+    def _apply(assignment, cell, verdict):
         if verdict.passed:
             # the exercise is right: nothing the kernel run printed (a warning, an error from a
             # check that was tampered with or cut short) may take its points away
@@ -218,7 +227,7 @@ class JudgeExercises(NbGraderPreprocessor):
             cell.outputs = kept + [_stream(f"Graded: {verdict.message}\n")]
         else:
             cell.outputs = [o for o in cell.outputs if o.output_type != "error"]
-            cell.outputs.append(_error("CheckFailure", f"Graded: {verdict.message}", named=False))
+            cell.outputs.append(_error(assignment, "CheckFailure", f"Graded: {verdict.message}", named=False))
 
 
 class ExerciseCsvExport(ExportPlugin):
@@ -229,15 +238,16 @@ class ExerciseCsvExport(ExportPlugin):
     def export(self, gradebook):
         destination = self.to or "grades.csv"
         course_root = self.parent.coursedir.root if hasattr(self.parent, "coursedir") else "."
-        fields = ["assignment", "student_id", "last_name", "first_name", "email", *EXERCISES, "score", "max_score",
+        exported = [(assignment, load_assignment(assignment.name, course_root)) for assignment in gradebook.assignments
+                    if not self.assignment or assignment.name in self.assignment]
+        exercises = list(dict.fromkeys(name for _, declared in exported for name in declared.exercises))
+        fields = ["assignment", "student_id", "last_name", "first_name", "email", *exercises, "score", "max_score",
                   "status"]
         with open(destination, "w", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=fields)
             writer.writeheader()
-            for assignment in gradebook.assignments:
-                if self.assignment and assignment.name not in self.assignment:
-                    continue
-                table, empty_rows = scores_in(gradebook, assignment.name), ungraded_rows_in(gradebook, assignment.name)
+            for assignment, declared in exported:
+                table, empty_rows = scores_in(gradebook, declared), ungraded_rows_in(gradebook, assignment.name)
                 journal = Journal(course_root, assignment.name)
                 for student in gradebook.students:
                     if self.student and student.id not in self.student:
@@ -247,7 +257,7 @@ class ExerciseCsvExport(ExportPlugin):
                            "email": student.email or "", "max_score": assignment.max_score}
                     if student.id in table:
                         scores = table[student.id]
-                        row.update({name: scores[name][0] for name in EXERCISES}, status="graded",
+                        row.update({name: scores[name][0] for name in declared.exercises}, status="graded",
                                    score=sum(score for score, _ in scores.values()))
                     else:
                         why = why_not_graded(course_root, assignment.name, student.id, student.id in empty_rows,

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from course_tools.grade_class.grader import course_config
+from course_tools.nbgrader_cli import course_config
 from course_tools.report.data import gather
 from course_tools.report.page import render
 

@@ -3,7 +3,6 @@ import base64
 from datetime import datetime, timezone
 from html import escape
 
-from course_tools.layout import EXERCISES
 from course_tools.report.plots import pass_rate_chart, score_histogram
 
 MOST_COMMON = 15
@@ -38,7 +37,7 @@ def render(results):
     graded = len(results.scores)
     mean = sum(totals) / len(totals) if totals else 0.0
     parts = [
-        f"<h1>{escape(results.assignment)}: class report</h1>",
+        f"<h1>{escape(results.assignment.id)}: class report</h1>",
         f'<p class="summary">{len(results.submitted)} submissions, {graded} graded, '
         f"{len(results.ungraded)} without a grade. Mean score {mean:.1f} of {results.max_total():g}.</p>",
         f"<p>Written {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC from the gradebook and the autograded "
@@ -48,7 +47,7 @@ def render(results):
         _table(["#", "exercise", "full points", "pass rate"],
                [(n, name, f"{rates[name][0]}/{rates[name][1]}",
                  f"{100 * rates[name][0] / rates[name][1]:.0f}%" if rates[name][1] else "-")
-                for n, name in enumerate(EXERCISES, start=1)], numeric=(0, 2, 3)),
+                for n, name in enumerate(results.assignment.exercises, start=1)], numeric=(0, 2, 3)),
         '<h2 id="scores">Total scores</h2>',
         _image(score_histogram(totals, results.max_total()), "Histogram of total scores") if graded else "",
         '<h2 id="reasons">Most common reasons for lost points</h2>',
@@ -64,5 +63,5 @@ def render(results):
     else:
         parts.append("<p>None: every submission has a grade.</p>")
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f"<title>{escape(results.assignment)}: class report</title><style>{STYLE}</style></head>"
+            f"<title>{escape(results.assignment.id)}: class report</title><style>{STYLE}</style></head>"
             f"<body>{''.join(parts)}</body></html>\n")

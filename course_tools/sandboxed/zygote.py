@@ -1,7 +1,7 @@
 """The zygote: a process that has imported what kernels and judge workers need, and forks them.
 
 For each notebook, nbgrader starts a kernel (``python -m ipykernel_launcher``) and the judge
-starts a worker (``python -m sandboxed.worker``); each spends a good part of a second of CPU
+starts a worker (``python -m sandboxed.judge_worker``); each spends a good part of a second of CPU
 importing IPython, ipykernel, debugpy, zmq and numpy before it does anything. The zygote, one
 per grading process, imports those once; each kernel or worker is a fork of it that then runs
 exactly as the command would: the same module, arguments, environment, working directory,

@@ -5,11 +5,11 @@ case, which cell function a stand-in replaces while it runs, and how to judge wh
 returned. The notebook's check runs the learner's function and judges the result in the
 same process; the instructor's grader runs it in a separate process and judges here.
 """
-from public_tests.compare import CheckFailure, matches
-from public_tests.data import load_cases
-from public_tests.hints import HINTS
-from public_tests.report import CAUSE
-from public_tests.running import call, note_if_own_differs, passed, standing_in
+from .compare import CheckFailure, matches
+from .data import load_cases
+from .hints import HINTS
+from .report import CAUSE
+from .running import call, note_if_own_differs, passed, standing_in
 
 
 class Exercise:
@@ -46,12 +46,13 @@ class Exercise:
         return self.stand_in(case, args) if self.cell else None
 
     def named_outputs(self, result):
-        """The returned values by name, as far as ``result`` has them."""
+        """The returned values by name, as far as ``result`` has them: a dict's by key, a
+        tuple's in order, or the one value a function with a single output returns."""
         if isinstance(result, dict):
             return {name: result[name] for name in self.outputs if name in result}
         if isinstance(result, (tuple, list)):
             return dict(zip(self.outputs, result))
-        return {}
+        return {self.outputs[0]: result} if len(self.outputs) == 1 else {}
 
     def diagnose(self, case, result):
         """The likely cause of a wrong result: the hint of the known mistake whose outputs on

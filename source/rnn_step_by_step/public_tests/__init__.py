@@ -4,10 +4,14 @@ Each check takes the learner's function, runs it on the course's demo inputs and
 fixed inputs, and raises :class:`CheckFailure` with a message in the learner's terms at the
 first thing that is wrong. On success it prints one line.
 """
-from public_tests.backward import LSTM_BACKWARD, LSTM_CELL_BACKWARD, RNN_BACKWARD, RNN_CELL_BACKWARD
-from public_tests.compare import CheckFailure
-from public_tests.forward import LSTM_CELL_FORWARD, LSTM_FORWARD, RNN_CELL_FORWARD, RNN_FORWARD
-from public_tests.summary import standing_lines
+from .backward import LSTM_BACKWARD, LSTM_CELL_BACKWARD, RNN_BACKWARD, RNN_CELL_BACKWARD
+from .compare import CheckFailure, matches
+from .data import Case, load_cases
+from .forward import LSTM_CELL_FORWARD, LSTM_FORWARD, RNN_CELL_FORWARD, RNN_FORWARD
+from .hints import HINTS
+from .report import CAUSE, report_lines
+from .running import standing_in
+from .summary import standing_lines
 
 # Every exercise by name, in notebook order.
 EXERCISES = {exercise.name: exercise for exercise in (
@@ -30,4 +34,7 @@ def where_you_stand(namespace):
     print("\n".join(standing_lines(EXERCISES.values(), namespace)))
 
 
-__all__ = ["CheckFailure", "EXERCISES", "where_you_stand"] + [name + "_test" for name in EXERCISES]
+# what the instructor's grading engine uses besides: CAUSE, Case, HINTS, load_cases, matches,
+# report_lines, standing_in
+__all__ = ["CAUSE", "Case", "CheckFailure", "EXERCISES", "HINTS", "load_cases", "matches", "report_lines",
+           "standing_in", "where_you_stand"] + [name + "_test" for name in EXERCISES]

@@ -4,9 +4,9 @@ Caches are rebuilt from the course's forward values, so no check depends on the 
 forward functions."""
 import numpy as np
 
-from public_tests.compare import CheckFailure, expect_gradients, matches
-from public_tests.data import state_before
-from public_tests.exercise import Exercise
+from .compare import CheckFailure, expect_gradients, matches
+from .data import state_before
+from .exercise import Exercise
 
 RNN_CELL_GRADS = ("dxt", "da_prev", "dWax", "dWaa", "dba")
 RNN_GRADS = ("dx", "da0", "dWax", "dWaa", "dba")

@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 
-from public_tests.report import CAUSE, WIDTH
+from .report import CAUSE, WIDTH
 
 _NAME = r"([A-Za-z_]\w*)(?:\.T)?"
 _TIMES = re.compile(_NAME + r"\s*\*(?!\*)\s*" + _NAME + r"|np\.multiply\(\s*" + _NAME + r"\s*,\s*" + _NAME)

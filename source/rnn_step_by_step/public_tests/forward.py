@@ -1,10 +1,10 @@
 """The forward exercises: rnn_cell_forward, rnn_forward, lstm_cell_forward, lstm_forward."""
 import numpy as np
 
-from public_tests.compare import CheckFailure, expect_items, matches
-from public_tests.data import state_before
-from public_tests.exercise import Exercise
-from public_tests.running import step_of
+from .compare import CheckFailure, expect_items, matches
+from .data import state_before
+from .exercise import Exercise
+from .running import step_of
 
 GATES = ("ft", "it", "cct", "ot")
 

@@ -3,8 +3,8 @@ visible checks as the check cells (as Otter-Grader's ``check_all`` does)."""
 import contextlib
 import io
 
-from public_tests.compare import CheckFailure
-from public_tests.report import CAUSE, WIDTH
+from .compare import CheckFailure
+from .report import CAUSE, WIDTH
 
 
 def _shorten(text, width):

@@ -1,0 +1,1 @@
+"""What the tests share: fixtures' helpers, the fixture corpus, expected grades, servers."""
