@@ -45,7 +45,7 @@ c.Autograde.autograde_preprocessors = [PrepareGrading, HaltingExecute, JudgeExer
                                        ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
                                        CheckCellMetadata]
 # each assignment's declaration is read from source/<assignment>/ (course_tools/assignment.py)
-c.PrepareGrading.course_root = c.HaltingExecute.course_root = c.JudgeExercises.course_root = ROOT
+c.AssignmentPreprocessor.course_root = ROOT
 c.Execute.timeout = 5  # per cell of the feedback run; a right cell here takes milliseconds
 # kernels over Unix sockets in a private folder: no TCP port is picked, so parallel gradings
 # cannot take each other's ports (course_tools/grading/kernels.py)

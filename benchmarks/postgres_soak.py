@@ -2,7 +2,7 @@
 
     .venv/bin/python -m benchmarks.postgres_soak [--runs 20] [--busy 2]
 
-Each run is ``pytest tests/test_gradebook_postgres.py`` (a real PostgreSQL server on loopback,
+Each run is ``pytest tests/e2e/test_gradebook_postgres.py`` (a real PostgreSQL server on loopback,
 grade-class with its default workers, every learner's journal status and grade checked), while
 ``--busy`` processes spin on the CPU to crowd the grading. Prints each run's verdict and time,
 then the count of passes; exits 1 if any run failed. A failure here is a race to find, not

@@ -13,20 +13,25 @@ Everything the engine knows about an assignment is read from its folder ``source
 
 No module of the engine imports an assignment: each is loaded here, by path, under a name of
 its own (``course_assignment_<id>_<digest of its folder>.public_tests``), so two assignments'
-checks, or two courses' copies of one, never collide.
-The assignment folder is put on ``sys.path`` while its code is loaded, so its helpers (the
-setup cell's imports) load by the names the notebook uses: give each assignment's helper
-package a name of its own.
+checks, or two courses' copies of one, never collide. While its code runs in the engine (its
+packages load, its setup cell runs), the assignment's folder comes first on ``sys.path`` and
+``public_tests`` names its own checks (``importable``), so the notebook's imports work as
+they do in a learner's kernel. A helper package stays imported under the name the notebook
+uses: give each assignment's helpers a name of their own.
+
+An assignment has one notebook, ``<id>.ipynb``, and each of its grade cells belongs to an
+exercise (a grade cell outside the exercises would be scored by the learner's own kernel run);
+loading refuses an assignment that breaks these rules.
 """
+import contextlib
 import hashlib
 import importlib
 import importlib.util
+import re
 import sys
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-
-import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent  # the kit's own course directory
 INSTRUCTOR_PACKAGE = "instructor"  # in source/<id>/; never released (nbgrader_config.py)
@@ -39,10 +44,17 @@ def assignment_ids(course_root=ROOT):
     return sorted(folder.name for folder in source.iterdir() if (folder / f"{folder.name}.ipynb").is_file())
 
 
-@lru_cache(maxsize=None)
 def load_assignment(assignment_id, course_root=ROOT):
-    """The assignment ``assignment_id`` of the course at ``course_root`` (loaded once)."""
-    folder = Path(course_root).resolve() / "source" / assignment_id
+    """The assignment ``assignment_id`` of the course at ``course_root`` (loaded once per
+    course folder, however the folder is written)."""
+    if not str(course_root):
+        raise ValueError("no course directory given (configure course_root)")
+    return _load_assignment(assignment_id, Path(course_root).resolve())
+
+
+@lru_cache(maxsize=None)
+def _load_assignment(assignment_id, course_root):
+    folder = course_root / "source" / assignment_id
     if not (folder / f"{assignment_id}.ipynb").is_file():
         raise LookupError(f"no assignment {assignment_id!r}: {folder / (assignment_id + '.ipynb')} does not exist")
     return Assignment(assignment_id, folder)
@@ -75,16 +87,24 @@ class Assignment:
 
     @cached_property
     def source_notebook(self):
+        import nbformat  # here, so that deploy/setup_server.py (system Python) can import ROOT
+
         return nbformat.read(str(self.notebook_path), as_version=4)
 
     @cached_property
     def exercises(self):
         """The exercises' names in notebook order: the solution cells whose grade_id starts
-        some grade cell's grade_id."""
-        cells = [_grade_meta(cell) for cell in self.source_notebook.cells]
-        graded = [meta["grade_id"] for meta in cells if meta.get("grade")]
-        names = [meta["grade_id"] for meta in cells if meta.get("solution") and not meta.get("grade")]
-        return tuple(name for name in names if any(grade.startswith(name + "_") for grade in graded))
+        some grade cell's grade_id. Every graded code cell must belong to one."""
+        cells = [(cell.cell_type, _grade_meta(cell)) for cell in self.source_notebook.cells]
+        graded = [meta["grade_id"] for _, meta in cells if meta.get("grade")]
+        names = [meta["grade_id"] for _, meta in cells if meta.get("solution") and not meta.get("grade")]
+        exercises = tuple(name for name in names if any(grade.startswith(name + "_") for grade in graded))
+        strays = [meta["grade_id"] for kind, meta in cells if kind == "code" and meta.get("grade")
+                  and not any(meta["grade_id"].startswith(name + "_") for name in exercises)]
+        if strays:
+            raise ValueError(f"{self.notebook_path}: the grade cells {strays} belong to no exercise (a grade cell's "
+                             "grade_id starts with its exercise's name and '_')")
+        return exercises
 
     def exercise_of(self, grade_id):
         """The exercise a grade cell belongs to (the longest exercise name its grade_id is or
@@ -136,8 +156,39 @@ class Assignment:
         """A module of the instructor package not imported by its ``__init__`` (e.g. ``figures``)."""
         return importlib.import_module(f"{self.instructor.__name__}.{name}")
 
+    def load_packages(self):
+        """Load the checks and the instructor package now; each raises if the folder is broken."""
+        return self.checks, self.instructor
+
+    @contextlib.contextmanager
+    def importable(self):
+        """While it lasts, this assignment's folder is first on ``sys.path`` and
+        ``public_tests`` (and its modules) are this assignment's checks, as in a learner's
+        kernel started in the assignment's folder."""
+        sys.path.insert(0, str(self.source_dir))
+        own = f"{self._namespace}.{CHECKS_PACKAGE}"
+        mapped = {CHECKS_PACKAGE + name[len(own):]: module for name, module in list(sys.modules.items())
+                  if name == own or name.startswith(own + ".")}
+        before = {name: sys.modules.get(name) for name in mapped}
+        sys.modules.update(mapped)
+        try:
+            yield
+        finally:
+            sys.path.remove(str(self.source_dir))
+            for name, module in before.items():
+                if module is None:
+                    sys.modules.pop(name, None)
+                else:
+                    sys.modules[name] = module
+
+    @property
+    def _namespace(self):
+        digest = hashlib.sha1(str(self.source_dir).encode()).hexdigest()[:8]
+        name = re.sub(r"\W", "_", self.id)  # a module name, whatever the id holds
+        return f"course_assignment_{name}_{digest}"
+
     def _load(self, package):
-        parent = f"course_assignment_{self.id}_{hashlib.sha1(str(self.source_dir).encode()).hexdigest()[:8]}"
+        parent = self._namespace
         name = f"{parent}.{package}"
         if name in sys.modules:
             return sys.modules[name]
@@ -146,13 +197,12 @@ class Assignment:
             raise LookupError(f"assignment {self.id!r} has no {package} package ({init} does not exist)")
         if parent not in sys.modules:  # a namespace for the assignment's two packages
             sys.modules[parent] = importlib.util.module_from_spec(importlib.machinery.ModuleSpec(parent, None))
-        if str(self.source_dir) not in sys.path:
-            sys.path.append(str(self.source_dir))  # the helpers the setup cell imports
         spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[str(init.parent)])
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         try:
-            spec.loader.exec_module(module)
+            with self.importable():  # the instructor package imports the helpers by their names
+                spec.loader.exec_module(module)
         except BaseException:
             del sys.modules[name]
             raise

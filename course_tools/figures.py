@@ -18,8 +18,11 @@ def main(argv=None):
     status = 0
     for assignment_id in args.assignments or assignment_ids():
         assignment = load_assignment(assignment_id)
-        if args.assignments or assignment.has_instructor_module("figures"):
+        if assignment.has_instructor_module("figures"):
             status |= assignment.instructor_module("figures").main(["--check"] if args.check else [])
+        elif args.assignments:
+            print(f"{assignment_id}: no instructor/figures.py, no figures to draw", file=sys.stderr)
+            status = 1
     return status
 
 

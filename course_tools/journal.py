@@ -1,10 +1,11 @@
 """What a class grading run has to do: the submissions, and the journal of what is done.
 
 grade-class (course_tools/grade_class) writes the journal; the score table, the export and the
-report read the reason it recorded for a submission it could not grade. A submission is done when the journal says it was graded and it has not changed since: its
-fingerprint (name, size and modification time of every file in the submitted folder) is the
-one that was graded, and its autograded folder is still there. Anything else, including a
-submission that failed or whose grading was cut short, is graded (again) on the next run.
+report read the reason it recorded for a submission it could not grade. A submission is done
+when the journal says it was graded and it has not changed since: its fingerprint (name, size
+and modification time of every file in the submitted folder) is the one that was graded, and
+its autograded folder is still there. Anything else, including a submission that failed or
+whose grading was cut short, is graded (again) on the next run.
 """
 import hashlib
 import json
@@ -40,9 +41,9 @@ class Journal:
     """An append-only record, one JSON line per finished grading, flushed to disk at once so
     that a run killed at any moment loses at most the submissions it was grading."""
 
-    def __init__(self, course_root, assignment):
-        self.course_root, self.assignment = Path(course_root), assignment
-        self.path = grading_dir(course_root, assignment) / "journal.jsonl"
+    def __init__(self, course_root, assignment_id):
+        self.course_root, self.assignment_id = Path(course_root), assignment_id
+        self.path = grading_dir(course_root, assignment_id) / "journal.jsonl"
         self.latest = {}
         if self.path.exists():
             text = self.path.read_text()
@@ -58,7 +59,7 @@ class Journal:
 
     def is_done(self, student, stamp):
         record = self.latest.get(student)
-        autograded = self.course_root / "autograded" / student / self.assignment
+        autograded = self.course_root / "autograded" / student / self.assignment_id
         return (record is not None and record["status"] == "graded" and record["fingerprint"] == stamp
                 and autograded.is_dir())
 

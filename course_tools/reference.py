@@ -3,12 +3,8 @@
 The source notebook is the only place the solutions are written; everything that needs them
 (the check-data generator, the hidden cases, the tests) loads them from there.
 """
-import contextlib
 import itertools
 import linecache
-import sys
-
-from course_tools.assignment import CHECKS_PACKAGE
 
 _LOADS = itertools.count(1)  # numbers each load, so that linecache keeps every load's text
 
@@ -29,26 +25,13 @@ def notebook_namespace(assignment, sources):
     """
     load = next(_LOADS)
     namespace = {}
-    with _checks_importable(assignment):
+    assignment.load_packages()  # before the setup cell imports the checks
+    with assignment.importable():
         for name, source in {"setup": assignment.cell_source("setup"), **sources}.items():
             filename = f"<{assignment.id} {name} #{load}>"
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
             exec(compile(source, filename, "exec"), namespace)
     return namespace
-
-
-@contextlib.contextmanager
-def _checks_importable(assignment):
-    """While the setup cell runs, ``import public_tests`` gives this assignment's checks."""
-    before = sys.modules.get(CHECKS_PACKAGE)
-    sys.modules[CHECKS_PACKAGE] = assignment.checks
-    try:
-        yield
-    finally:
-        if before is None:
-            del sys.modules[CHECKS_PACKAGE]
-        else:
-            sys.modules[CHECKS_PACKAGE] = before
 
 
 def load_reference(assignment):

@@ -61,15 +61,15 @@ def ungraded_rows_in(gb, assignment_id):
     return {s.student.id for s in gb.find_assignment(assignment_id).submissions if not is_graded(s)}
 
 
-def why_not_graded(course_root, assignment, student, empty_row=False, journal=None):
+def why_not_graded(course_root, assignment_id, student, empty_row=False, journal=None):
     """Why a learner has no grade for an assignment, in a few words: the reason grade-class
     recorded, a grading that failed, a submission nobody graded yet, or no submission at all."""
-    record = (journal or Journal(course_root, assignment)).latest.get(student)
+    record = (journal or Journal(course_root, assignment_id)).latest.get(student)
     if record and record["status"] == "failed":
         return record["reason"]
     if empty_row:
         return "its grading failed (nbgrader's log says why); grade it again"
-    if (Path(course_root) / "submitted" / student / assignment).is_dir():
+    if (Path(course_root) / "submitted" / student / assignment_id).is_dir():
         return "submitted, not graded yet"
     return "no submission"
 

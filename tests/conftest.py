@@ -38,7 +38,7 @@ def solutions():
 
 def submit_test_learners(course, solutions):
     """Submit, besides the samples, the reference, one submission per exercise with that
-    exercise wrong, and the fixture corpus (tests/expected.py has their grades)."""
+    exercise wrong, and the fixture corpus (tests/support/expected.py has their grades)."""
     submitted(course, "reference", filled(solutions))
     for exercise in EXERCISES:
         submitted(course, f"wrong_{exercise}", filled(first_mistake_of(exercise).apply(solutions)))
@@ -48,7 +48,7 @@ def submit_test_learners(course, solutions):
 @pytest.fixture(scope="session")
 def loopback_listener():
     """An HTTP server on loopback for the session, recording every connection: the hostile
-    submissions (tests/corpus.py), built while it runs, try to reach it."""
+    submissions (tests/support/corpus.py), built while it runs, try to reach it."""
     with listening() as listener:
         yield listener
 

@@ -53,10 +53,15 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def assignment_problem(db_url, assignment):
-    """Why the gradebook cannot take grades for the assignment, or None if it can."""
+def assignment_problem(course_root, db_url, assignment):
+    """Why the assignment cannot be graded (its folder does not load, or the gradebook cannot
+    take its grades), or None if it can."""
     from nbgrader.api import Gradebook, MissingEntry
 
+    try:
+        load_assignment(assignment, course_root).load_packages()
+    except Exception as error:
+        return f"the assignment {assignment!r} could not be loaded from its folder: {type(error).__name__}: {error}"
     try:
         with Gradebook(db_url) as gradebook:
             gradebook.find_assignment(assignment)
@@ -94,7 +99,7 @@ def main(argv=None):
     root = args.course.resolve()
     config = course_config(str(root), args.db_url)
     db_url = config.CourseDirectory.db_url
-    problem = confinement_problem(config) or assignment_problem(db_url, args.assignment)
+    problem = confinement_problem(config) or assignment_problem(root, db_url, args.assignment)
     if problem:
         print(f"grade-class: {problem}", file=sys.stderr)
         return 2

@@ -8,7 +8,7 @@ formgrader and everything else that imports the kit run the libraries as they ar
 Each shortcut was written for exact versions of the libraries whose code it replaces or relies
 on (``WRITTEN_FOR``, the pins of ``requirements.txt``). Where another version is installed it
 is not taken: one line on standard error says so, and grading goes on at the libraries' own
-pace. ``tests/test_upstream_guards.py`` holds a digest of the code each one replaces, and
+pace. ``tests/unit/class_grading/test_upstream_guards.py`` holds a digest of the code each one replaces, and
 fails when that code or the pins change; it also checks that each gives exactly the result of
 what it replaces. ``benchmarks/speedups.py`` measures what each buys; docs/benchmarks.md
 ("Shortcuts inside other libraries") has the figures, and those of the one measured and

@@ -222,7 +222,7 @@ def _kernel_classes():
             return AsyncKernelManager.format_kernel_cmd(self, extra_arguments)
 
         async def start_kernel(self, **kw):
-            if self.provisioner is None:  # kept by jupyter_client (tests/test_upstream_guards.py)
+            if self.provisioner is None:  # kept by jupyter_client (tests/unit/class_grading/test_upstream_guards.py)
                 self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
                 self.provisioner = ForkedKernelProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
                                                            parent=self)

@@ -124,12 +124,25 @@ class RestoreMissingCells(NbGraderPreprocessor):
 
 
 class AssignmentPreprocessor(NbGraderPreprocessor):
-    """A preprocessor that needs the graded assignment's declaration (course_tools/assignment.py)."""
+    """A preprocessor that needs the graded assignment's declaration (course_tools/assignment.py).
+    An assignment whose folder cannot be loaded is the grader's trouble, never the learner's."""
 
     course_root = Unicode("", help="The course directory (holding source/).").tag(config=True)
 
     def assignment(self, resources):
-        return load_assignment(resources["nbgrader"]["assignment"], self.course_root)
+        assignment_id = resources["nbgrader"]["assignment"]
+        try:
+            assignment = load_assignment(assignment_id, self.course_root)
+            assignment.load_packages()
+        except Exception as error:
+            raise GraderTrouble(f"the assignment {assignment_id!r} could not be loaded from its folder "
+                                f"({type(error).__name__}: {error})") from error
+        return assignment
+
+    @staticmethod
+    def is_main_notebook(resources):
+        """Whether this is the assignment's notebook (``<id>.ipynb``), the only one it grades."""
+        return resources["nbgrader"]["notebook"] == resources["nbgrader"]["assignment"]
 
 
 class PrepareGrading(AssignmentPreprocessor):
@@ -187,11 +200,13 @@ class HaltingExecute(Execute, AssignmentPreprocessor):
             cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
             self._halted = "the kernel stopped in an earlier cell"
-            cell.outputs.append(_error(self._assignment, "DeadKernelError", "The Python kernel stopped while running this cell."))
+            cell.outputs.append(_error(self._assignment, "DeadKernelError",
+                                       "The Python kernel stopped while running this cell."))
             return cell, resources
         except Exception as error:  # e.g. a kernel that cannot even be interrupted
             self._halted = "an earlier cell could not be stopped"
-            cell.outputs.append(_error(self._assignment, type(error).__name__, str(error) or "The kernel did not respond."))
+            cell.outputs.append(_error(self._assignment, type(error).__name__,
+                                       str(error) or "The kernel did not respond."))
             return cell, resources
         if any(o.output_type == "error" and o.get("ename") == "CellTimeoutError" for o in cell.outputs):
             self._halted = f"an earlier cell did not finish within {self.timeout} s"
@@ -205,12 +220,15 @@ class JudgeExercises(AssignmentPreprocessor):
     call_seconds = Float(10.0, help="Time limit for each call of a learner's function.").tag(config=True)
 
     def preprocess(self, nb, resources):
+        if not self.is_main_notebook(resources):
+            return nb, resources
         assignment = self.assignment(resources)
         verdicts = judge_notebook(nb, resources["metadata"]["path"], assignment, Confinement(parent=self),
                                   self.cell_seconds, self.call_seconds)
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
-            exercise = assignment.exercise_of(meta.get("grade_id", "")) if meta.get("grade") else None
+            graded = meta.get("grade") and cell.cell_type == "code"
+            exercise = assignment.exercise_of(meta.get("grade_id", "")) if graded else None
             if exercise in verdicts:
                 self._apply(assignment, cell, verdicts[exercise])
         return nb, resources
@@ -238,8 +256,14 @@ class ExerciseCsvExport(ExportPlugin):
     def export(self, gradebook):
         destination = self.to or "grades.csv"
         course_root = self.parent.coursedir.root if hasattr(self.parent, "coursedir") else "."
-        exported = [(assignment, load_assignment(assignment.name, course_root)) for assignment in gradebook.assignments
-                    if not self.assignment or assignment.name in self.assignment]
+        exported = []
+        for assignment in gradebook.assignments:
+            if self.assignment and assignment.name not in self.assignment:
+                continue
+            try:
+                exported.append((assignment, load_assignment(assignment.name, course_root)))
+            except (LookupError, ValueError) as error:
+                self.log.warning("Not exported: %s (%s)", assignment.name, error)
         exercises = list(dict.fromkeys(name for _, declared in exported for name in declared.exercises))
         fields = ["assignment", "student_id", "last_name", "first_name", "email", *exercises, "score", "max_score",
                   "status"]

@@ -62,6 +62,7 @@ def test_partly_right_sample_gets_the_grades_its_docstring_promises(course_run):
 def test_main_job_prints_each_students_score_per_exercise(course_run):
     lines = course_run.output.splitlines()
     header = next(line for line in lines if line.startswith("exercise"))
+    assert lines[lines.index(header) - 1] == ASSIGNMENT, "each table is headed by its assignment"
     students = header.split()[2:]
     assert {"ada", "ben", "cleo", "reference"} <= set(students)
     for number, exercise in enumerate(EXERCISES, start=1):

@@ -1,6 +1,6 @@
 """grade-class on the whole test class with local worker processes (stopped with Ctrl-C,
 killed, resumed while a worker is killed). Every learner must get exactly the grade plain
-``nbgrader autograde`` gives (tests/expected.py, which the plain run is held to in
+``nbgrader autograde`` gives (tests/support/expected.py, which the plain run is held to in
 test_grading.py and test_autograde.py). The Dask cluster and the PostgreSQL gradebook have
 test modules of their own."""
 from nbgrader.api import Gradebook

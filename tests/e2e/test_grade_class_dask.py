@@ -1,5 +1,5 @@
 """grade-class on a real Dask cluster on loopback (a scheduler and two worker processes): the
-test class gets exactly the grades plain ``nbgrader autograde`` gives (tests/expected.py)."""
+test class gets exactly the grades plain ``nbgrader autograde`` gives (tests/support/expected.py)."""
 import json
 import os
 import subprocess

@@ -48,7 +48,7 @@ def flaky_kernels(course, tmp_path, failures):
                        f"{tmp_path / 'kernel-starts'} {failures} {Confinement().bwrap_program()} \"$0\" \"$@\"\n")
     wrapper.chmod(0o755)
     with open(course / "nbgrader_config.py", "a") as config:
-        config.write(f"\nc.Confinement.bwrap = {str(wrapper)!r}  # tests/test_grader_trouble.py\n")
+        config.write(f"\nc.Confinement.bwrap = {str(wrapper)!r}  # tests/e2e/test_grader_trouble.py\n")
     return str(tmp_path / "jupyter")
 
 

@@ -1,4 +1,4 @@
-"""The hostile corpus (tests/corpus.py, section 7), graded in one batch with the honest learners
+"""The hostile corpus (tests/support/corpus.py, section 7), graded in one batch with the honest learners
 by plain ``nbgrader autograde`` (course_run) and by grade-class (class_run): confined, every
 attack gains nothing, costs at most its own exercise, leaves nothing behind, and every honest
 learner keeps exactly its grade.

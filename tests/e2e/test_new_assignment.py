@@ -16,7 +16,7 @@ from course_tools.nbgrader_cli import run_nbgrader
 from course_tools.scores import gradebook_url, scores_by_exercise
 from course_tools.scratch import copy_course
 from course_tools.submissions import fill_release, submit
-from tests.support.rnn_assignment import ASSIGNMENT, EXERCISES, SOURCE_DIR
+from tests.support.rnn_assignment import ASSIGNMENT, EXERCISES, RNN, SOURCE_DIR
 
 TINY = "tiny"
 # the checks' machinery every assignment ships (the RNN checks' own modules are forward.py,
@@ -144,8 +144,9 @@ def write_tiny_assignment(course):
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    """A scratch course holding the RNN assignment and the tiny one, the tiny one released,
-    three learners submitted and autograded, feedback generated, the grades exported."""
+    """A scratch course holding the RNN assignment and the tiny one, both released; three
+    learners submit the tiny one, one of them the RNN one too; all autograded, the tiny one's
+    feedback generated, the grades of both exported."""
     course = copy_course(tmp_path_factory.mktemp("two-assignments") / "course")
     write_tiny_assignment(course)
     assert check_data.main([TINY, "--course", str(course)]) == 0
@@ -157,8 +158,12 @@ def course(tmp_path_factory):
     for student, solutions in answers.items():
         submit(course, student, release, fill_release(solutions, release / f"{TINY}.ipynb"))
     submit(course, "untouched", release)
-    graded = run_nbgrader(course, "autograde", TINY, "--log-level=ERROR", check=False, capture=True)
-    assert graded.returncode == 0, graded.stdout + graded.stderr
+    run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--log-level=ERROR", capture=True)
+    rnn_release = course / "release" / ASSIGNMENT
+    submit(course, "right", rnn_release, fill_release(RNN.solution_sources(), rnn_release / f"{ASSIGNMENT}.ipynb"))
+    for assignment_id in (TINY, ASSIGNMENT):
+        graded = run_nbgrader(course, "autograde", assignment_id, "--log-level=ERROR", check=False, capture=True)
+        assert graded.returncode == 0, graded.stdout + graded.stderr
     run_nbgrader(course, "generate_feedback", TINY, "--log-level=ERROR", capture=True)
     run_nbgrader(course, "export", "--log-level=ERROR", capture=True)
     return course
@@ -205,7 +210,14 @@ def test_a_known_mistake_is_named_in_the_feedback(course):
 def test_the_export_has_a_column_per_exercise_of_each_assignment(course):
     with open(course / "grades.csv", newline="") as handle:
         reader = csv.DictReader(handle)
-        rows = list(reader)
-    assert reader.fieldnames[5:-3] == ["scale", "affine"], "only the tiny assignment is in this gradebook"
-    assert {row["student_id"]: (row["scale"], row["affine"], row["status"]) for row in rows} == {
-        "right": ("3.0", "7.0", "graded"), "squared": ("0.0", "7.0", "graded"), "untouched": ("0.0", "0.0", "graded")}
+        rows = {(row["assignment"], row["student_id"]): row for row in reader}
+    columns = reader.fieldnames[5:-3]
+    assert sorted(columns) == sorted([*EXERCISES, "scale", "affine"]), columns
+    assert columns.index("affine") == columns.index("scale") + 1, "each assignment's exercises in its order"
+    tiny = {student: (row["scale"], row["affine"], row["status"], row["rnn_forward"])
+            for (assignment_id, student), row in rows.items() if assignment_id == TINY}
+    assert tiny == {"right": ("3.0", "7.0", "graded", ""), "squared": ("0.0", "7.0", "graded", ""),
+                    "untouched": ("0.0", "0.0", "graded", "")}
+    rnn = {student: row for (assignment_id, student), row in rows.items() if assignment_id == ASSIGNMENT}
+    assert rnn["right"]["status"] == "graded" and rnn["right"]["score"] == "100.0" and rnn["right"]["scale"] == ""
+    assert rnn["squared"]["status"] == "no submission" and rnn["squared"]["score"] == ""

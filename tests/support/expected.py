@@ -5,7 +5,7 @@ from tests.support.rnn_assignment import EXERCISES
 
 POINTS = {"rnn_cell_forward": 10, "rnn_forward": 10, "lstm_cell_forward": 15, "lstm_forward": 15,
           "rnn_cell_backward": 10, "rnn_backward": 10, "lstm_cell_backward": 15, "lstm_backward": 15}
-BEN_WRONG = {"rnn_cell_forward", "lstm_forward", "lstm_cell_backward", "lstm_backward"}  # samples/ben.py
+BEN_WRONG = {"rnn_cell_forward", "lstm_forward", "lstm_cell_backward", "lstm_backward"}  # samples/rnn_step_by_step/ben.py
 
 
 def _zero_on(exercises):

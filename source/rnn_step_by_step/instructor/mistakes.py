@@ -2,7 +2,7 @@
 
 Those with a sentence in public_tests/hints.py are recognised by what they return; the others
 are named by the checks' structure (a stand-in sees a0 passed at every step, a cache slot holds
-the wrong item). Every one is tested with its message (tests/mutants.py).
+the wrong item). Every one is tested with its message (tests/support/mutants.py).
 """
 from course_tools.mistakes import Mistake
 

@@ -14,7 +14,7 @@ from tests.support.rnn_assignment import RNN
 
 pytestmark = QUICK
 
-# the numbers the notebook's training cell prints; tests/test_notebooks.py reads them the same way
+# the numbers the notebook's training cell prints; tests/e2e/test_notebooks.py reads them the same way
 LOSSES = re.compile(r"loss ([\d.]+) at the start, ([\d.]+) after (\d+) steps")
 
 

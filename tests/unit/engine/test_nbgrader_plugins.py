@@ -1,5 +1,6 @@
-"""Each of the kit's nbgrader extensions on its own, on small notebooks, without a course run
-(course_tools/grading/nbgrader_plugins.py; the whole chain is tested by test_autograde.py)."""
+"""The kit's nbgrader preprocessors on their own, on small notebooks, without a course run
+(course_tools/grading/nbgrader_plugins.py). HaltingExecute has its own tests (test_kernels.py);
+the CSV export and the whole chain are tested by real runs (tests/e2e)."""
 import copy
 
 import nbformat
