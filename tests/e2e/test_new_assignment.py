@@ -16,7 +16,10 @@ from course_tools.nbgrader_cli import run_nbgrader
 from course_tools.scores import gradebook_url, scores_by_exercise
 from course_tools.scratch import copy_course
 from course_tools.submissions import fill_release, submit
+from tests.support.markers import NEW_ASSIGNMENT
 from tests.support.rnn_assignment import ASSIGNMENT, EXERCISES, RNN, SOURCE_DIR
+
+pytestmark = NEW_ASSIGNMENT
 
 TINY = "tiny"
 # the checks' machinery every assignment ships (the RNN checks' own modules are forward.py,

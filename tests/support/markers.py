@@ -9,3 +9,4 @@ BROWSER = pytest.mark.xdist_group("browser")  # tests using the Jupyter server a
 CLASS_GRADING = pytest.mark.xdist_group("class-grading")  # tests grading whole classes with grade-class
 DASK_CLUSTER = pytest.mark.xdist_group("dask-cluster")  # tests using the Dask cluster started on loopback
 HUB = pytest.mark.xdist_group("jupyterhub")  # the deployment tests on a JupyterHub started on loopback
+NEW_ASSIGNMENT = pytest.mark.xdist_group("new-assignment")  # the throwaway second assignment's scratch course
