@@ -112,15 +112,20 @@ class Assignment:
         matches = [name for name in self.exercises if grade_id == name or grade_id.startswith(name + "_")]
         return max(matches, key=len) if matches else None
 
+    def exercise_of_grade_cell(self, cell):
+        """The exercise a notebook cell is graded for, or None for a cell that is not a grade
+        cell or belongs to no exercise."""
+        meta = _grade_meta(cell)
+        return self.exercise_of(meta.get("grade_id", "")) if meta.get("grade") else None
+
     @cached_property
     def points(self):
         """``{exercise: points}``, summed over each exercise's grade cells."""
         points = dict.fromkeys(self.exercises, 0.0)
         for cell in self.source_notebook.cells:
-            meta = _grade_meta(cell)
-            exercise = self.exercise_of(meta.get("grade_id", "")) if meta.get("grade") else None
+            exercise = self.exercise_of_grade_cell(cell)
             if exercise is not None:
-                points[exercise] += float(meta.get("points", 0))
+                points[exercise] += float(_grade_meta(cell).get("points", 0))
         return points
 
     def cell_source(self, grade_id):

@@ -226,9 +226,7 @@ class JudgeExercises(AssignmentPreprocessor):
         verdicts = judge_notebook(nb, resources["metadata"]["path"], assignment, Confinement(parent=self),
                                   self.cell_seconds, self.call_seconds)
         for cell in nb.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            graded = meta.get("grade") and cell.cell_type == "code"
-            exercise = assignment.exercise_of(meta.get("grade_id", "")) if graded else None
+            exercise = assignment.exercise_of_grade_cell(cell) if cell.cell_type == "code" else None
             if exercise in verdicts:
                 self._apply(assignment, cell, verdicts[exercise])
         return nb, resources

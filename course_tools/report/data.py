@@ -51,8 +51,7 @@ def lost_points_reasons(notebook_path, assignment):
     nb = nbformat.read(str(notebook_path), as_version=4)
     reasons = {}
     for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        exercise = assignment.exercise_of(meta.get("grade_id", "")) if meta.get("grade") else None
+        exercise = assignment.exercise_of_grade_cell(cell)
         if exercise is None:
             continue
         for output in cell.get("outputs", []):
