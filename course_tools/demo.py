@@ -5,7 +5,9 @@ exercise's functions, as a learner sees it do. Running it here, with the referen
 solutions, and recording the arguments of every call it makes itself (not the calls those
 functions make in turn) gives the check's demo case from the notebook itself, never from a
 second copy of its random draws. In the case, an array argument is stored under its
-parameter's name, and a dict of arrays (the parameters) under "param.<key>".
+parameter's name, and so is a number or a list of numbers (as an array); a dict of arrays (the
+parameters) under "param.<key>", a list of strings under "text.<name>" (the checks'
+``text_array``).
 """
 import contextlib
 import functools
@@ -28,7 +30,7 @@ def demo_inputs(assignment, exercise):
         @functools.wraps(function)
         def call(*args, **kwargs):
             if depth[0] == 0:
-                _record(recorded, signature.bind(*args, **kwargs).arguments, function.__name__)
+                _record(recorded, signature.bind(*args, **kwargs).arguments, function.__name__, assignment.checks)
             depth[0] += 1
             try:
                 return function(*args, **kwargs)
@@ -45,14 +47,26 @@ def demo_inputs(assignment, exercise):
     return recorded
 
 
-def _record(recorded, arguments, function_name):
+def _numbers(value):
+    """True for a non-empty list or tuple of plain numbers (character indices, say)."""
+    return isinstance(value, (list, tuple)) and bool(value) and all(
+        isinstance(item, (int, float, np.integer, np.floating)) and not isinstance(item, bool) for item in value)
+
+
+def _record(recorded, arguments, function_name, checks):
     for name, value in arguments.items():
         if isinstance(value, np.ndarray):
             entries = {name: value}
         elif isinstance(value, dict) and value and all(isinstance(v, np.ndarray) for v in value.values()):
             entries = {"param." + key: item for key, item in value.items()}
+        elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+            entries = {name: np.asarray(value)}
+        elif _numbers(value):
+            entries = {name: np.asarray(value)}
+        elif isinstance(value, (list, tuple)) and value and all(isinstance(item, str) for item in value):
+            entries = {"text." + name: checks.text_array(value)}
         else:
-            continue  # a cache, a seed, ...: rebuilt or fixed by the check itself
+            continue  # a cache, a callback, ...: rebuilt or fixed by the check itself
         for key, item in entries.items():
             if key in recorded and not np.array_equal(recorded[key], item):
                 raise ValueError(f"the demo passes two different {key!r} ({function_name} gets the second)")

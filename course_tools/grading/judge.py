@@ -41,18 +41,20 @@ def _error_message(name, error, label, load_errors):
 def judge_exercise(worker, assignment, exercise):
     """Run one exercise on all its cases in the worker and judge each result here."""
     cases = grading_cases(assignment, exercise.name)
+    cell = assignment.checks.EXERCISES.get(exercise.cell)
     for case in cases:
         args = exercise.arguments(case)
         stand_in = exercise.stand_in_on(case, args)
         try:
-            kind, value = worker.call(exercise.name, args, exercise.arg_names, case.describe(),
-                                      exercise.cell, stand_in)
+            kind, value, args_after = worker.call(exercise.name, args, exercise.arg_names, case.describe(),
+                                                  exercise.cell, stand_in, exercise.in_place,
+                                                  stand_in_changes=bool(cell and cell.in_place))
         except JudgeWorkerLost as lost:
             return Verdict(False, f"{exercise.name} {lost} on {case.describe()}.")
         if kind == "error":
             return Verdict(False, _error_message(exercise.name, value, case.describe(), worker.load_errors))
         try:
-            exercise.assess(case, args, value)
+            exercise.assess(case, args if args_after is None else args_after, value)
         except assignment.checks.CheckFailure as failure:
             return Verdict(False, str(failure))
         except Exception as error:  # a value so odd that the checks cannot even compare it

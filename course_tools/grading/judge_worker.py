@@ -125,41 +125,53 @@ class JudgeWorker:
             psutil.wait_procs(inside, timeout=5)
             self.process = None
 
-    def call(self, function, args, names, label, cell=None, stand_in=None):
-        """Call the learner's ``function`` on ``args`` and return ``("result", value)`` or
-        ``("error", {type, message, check_failure})``; ``names`` are the argument names and
-        ``label`` describes the inputs, for messages. Calls of ``cell`` made meanwhile are
-        answered by ``stand_in``. Raises JudgeWorkerLost after a hang or crash (the worker is then
-        stopped; the next call starts a fresh one)."""
+    def call(self, function, args, names, label, cell=None, stand_in=None, in_place=(), stand_in_changes=False):
+        """Call the learner's ``function`` on ``args`` and return ``("result", value, args_after)``
+        or ``("error", {type, message, check_failure}, None)``; ``names`` are the argument names
+        and ``label`` describes the inputs, for messages. ``args_after`` are the arguments as the
+        call left them when some (those named in ``in_place``) are meant to change, else None.
+        Calls of ``cell`` made meanwhile are answered by ``stand_in``, and when
+        ``stand_in_changes`` the arguments it changed in place are sent back too. Raises
+        JudgeWorkerLost after a hang or crash (the worker is then stopped; the next call starts
+        a fresh one)."""
         if self.process is None:
             self.start()
         self._send({"op": "call", "function": function, "args": [encode(a) for a in args], "names": list(names),
-                    "label": label, "cell": cell})
+                    "label": label, "cell": cell, "in_place": list(in_place)})
         deadline = time.monotonic() + self.call_seconds
         while True:
-            kind, value = self._read_reply(deadline)
+            kind, value, args_after = self._read_reply(deadline, len(args) if in_place else None)
             if kind != "stand_in":
-                return kind, value
-            self._answer_stand_in(stand_in, value)
+                return kind, value, args_after
+            self._answer_stand_in(stand_in, value, stand_in_changes)
 
-    def _read_reply(self, deadline):
-        """The next reply to a call, checked and decoded: ``("result", value)``, ``("error",
-        fields)`` or ``("stand_in", args)``. Anything else ends the worker (JudgeWorkerLost)."""
+    def _read_reply(self, deadline, arg_count):
+        """The next reply to a call, checked and decoded: ``("result", value, args_after)``,
+        ``("error", fields, None)`` or ``("stand_in", args, None)``; ``arg_count`` is how many
+        arguments a result must send back (None: none). Anything else ends the worker
+        (JudgeWorkerLost)."""
         message = self._receive(deadline)
         try:
             if message["op"] == "result":
-                return "result", decode(message["result"])
-            if message["op"] == "error":
-                return "error", _error_fields(message["error"])
-            if message["op"] == "stand_in":
-                return "stand_in", [decode(a) for a in message["args"]]
+                if arg_count is None:
+                    return "result", decode(message["result"]), None
+                args_after = [decode(a) for a in message["args"]]
+                if len(args_after) == arg_count:
+                    return "result", decode(message["result"]), args_after
+            elif message["op"] == "error":
+                return "error", _error_fields(message["error"]), None
+            elif message["op"] == "stand_in":
+                return "stand_in", [decode(a) for a in message["args"]], None
         except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
             pass
         self._unreadable()
 
-    def _answer_stand_in(self, stand_in, args):
+    def _answer_stand_in(self, stand_in, args, changes_args):
         try:
-            self._send({"result": encode(stand_in(*args))})
+            answer = {"result": encode(stand_in(*args))}
+            if changes_args:
+                answer["args"] = [encode(arg) for arg in args]
+            self._send(answer)
         except Exception as error:  # a failed check, or what the stand-in cannot take
             if self.failure is not None and isinstance(error, self.failure):
                 self._send({"failure": str(error)})

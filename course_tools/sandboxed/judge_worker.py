@@ -10,14 +10,18 @@ Requests:
   run the setup cell, then each learner cell not skipped (each limited to S seconds), telling
   the grader which cell it starts (``{"op": "loading", "cell": INDEX}``); reply with the errors.
 - ``{"op": "call", "function": NAME, "args": [...], "names": [...], "label": TEXT, "cell": NAME
-  or null}``: call the learner's function through the checks' own ``call`` (same messages as in
-  the notebook); while it runs, the global ``cell`` it calls is a proxy that asks the grader
-  (``{"op": "stand_in", "args": [...]}``) for the course's values. Reply with the result or the
-  error.
+  or null, "in_place": [NAME, ...]}``: call the learner's function through the checks' own
+  ``call`` (same messages as in the notebook); while it runs, the global ``cell`` it calls is a
+  proxy that asks the grader (``{"op": "stand_in", "args": [...]}``) for the course's values,
+  and writes back into its arguments what the grader's stand-in changed in place (the
+  answer's "args", when there is one). Reply with the result, and the arguments as the call
+  left them when some are meant to change in place ("in_place"), or with the error.
 """
 import os
 import signal
 import sys
+
+import numpy as np
 
 from .codec import decode, dumps, encode, loads
 
@@ -103,10 +107,25 @@ def _proxy(channel, cell_name):
         reply = channel.receive()
         if "failure" in reply:
             raise CheckFailure(reply["failure"])
+        for arg, changed in zip(args, reply.get("args", [])):
+            _write_back(arg, decode(changed))
         return decode(reply["result"])
 
     stand_in.__name__ = cell_name
     return stand_in
+
+
+def _write_back(arg, changed):
+    """Make ``arg`` (an array, or a dict of them) hold ``changed``, as a stand-in running here
+    would have left it."""
+    if isinstance(arg, np.ndarray) and isinstance(changed, np.ndarray) and arg.shape == changed.shape:
+        arg[...] = changed
+    elif isinstance(arg, dict) and isinstance(changed, dict):
+        for key, value in changed.items():
+            if isinstance(arg.get(key), np.ndarray) and isinstance(value, np.ndarray) and arg[key].shape == value.shape:
+                arg[key][...] = value
+            else:
+                arg[key] = value
 
 
 class _Inputs:
@@ -131,8 +150,11 @@ def _call(channel, request, namespace):
     try:
         args = [decode(arg) for arg in request["args"]]
         with standing_in(function, cell, _proxy(channel, cell) if cell else None):
-            result = call(request["function"], _Inputs(request["label"]), function, *args, names=request["names"])
+            result = call(request["function"], _Inputs(request["label"]), function, *args, names=request["names"],
+                          in_place=tuple(request["in_place"]))
         reply = {"op": "result", "result": encode(result)}
+        if request["in_place"]:
+            reply["args"] = [encode(arg) for arg in args]
     except BaseException as error:  # SystemExit and KeyboardInterrupt from learner code too
         reply = {"op": "error", "error": _describe(error)}
     channel.send(reply)

@@ -35,11 +35,19 @@ class Exercise:
     cell_probe : callable(case, args) -> (tuple, object), optional
         Arguments for the learner's own cell function and what it should return, to tell
         the learner when it is wrong although this exercise passed.
+    in_place : tuple of str
+        Names of the arguments the function is meant to change in place (its judge sees them
+        as the call left them); any other argument changed in place fails the check.
+    outputs_of : callable(result) -> dict, optional
+        The returned values by name, for a function whose result is not a tuple or dict of
+        arrays (a list of indices, a float loss): each becomes an array named in ``outputs``.
     """
 
-    def __init__(self, name, arg_names, arguments, judge, outputs, cell=None, stand_in=None, cell_probe=None):
+    def __init__(self, name, arg_names, arguments, judge, outputs, cell=None, stand_in=None, cell_probe=None,
+                 in_place=(), outputs_of=None):
         self.name, self.arg_names, self.arguments, self.judge = name, arg_names, arguments, judge
         self.outputs, self.cell, self.stand_in, self.cell_probe = outputs, cell, stand_in, cell_probe
+        self.in_place, self.outputs_of = in_place, outputs_of
 
     def stand_in_on(self, case, args):
         """The stand-in for the cell function on one case, or None if there is no cell."""
@@ -47,7 +55,13 @@ class Exercise:
 
     def named_outputs(self, result):
         """The returned values by name, as far as ``result`` has them: a dict's by key, a
-        tuple's in order, or the one value a function with a single output returns."""
+        tuple's in order, or the one value a function with a single output returns (or what
+        ``outputs_of`` makes of it; nothing if the result is not what it expects)."""
+        if self.outputs_of is not None:
+            try:
+                return self.outputs_of(result)
+            except Exception:
+                return {}
         if isinstance(result, dict):
             return {name: result[name] for name in self.outputs if name in result}
         if isinstance(result, (tuple, list)):
@@ -85,7 +99,7 @@ class Exercise:
         for case in cases:
             args = self.arguments(case)
             with standing_in(target, self.cell, self.stand_in_on(case, args)) as own_cell:
-                result = call(self.name, case, target, *args, names=self.arg_names)
+                result = call(self.name, case, target, *args, names=self.arg_names, in_place=self.in_place)
             self.assess(case, args, result)
         passed(self.name, cases)
         if self.cell_probe is not None:

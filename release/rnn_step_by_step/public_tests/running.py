@@ -7,36 +7,40 @@ from .compare import CheckFailure, matches
 from .crash import crash_details
 
 
-def _describe(arg):
+def _describe(arg, name):
     if isinstance(arg, np.ndarray):
         return f"array {arg.shape}"
     if isinstance(arg, dict):
-        return "parameters dict"
+        return f"{name} dict"
     return type(arg).__name__
 
 
-def _arrays_of(args, names):
-    """The arrays among the arguments (and inside a parameters dict), by the name a learner knows."""
+def _arrays_of(args, names, skipped=()):
+    """The arrays among the arguments (and inside a dict of them), by the name a learner knows,
+    but those of the arguments named in ``skipped``."""
     for name, arg in zip(names, args):
+        if name in skipped:
+            continue
         if isinstance(arg, np.ndarray):
             yield name, arg
         elif isinstance(arg, dict):
-            yield from ((f'parameters["{key}"]', value) for key, value in arg.items() if isinstance(value, np.ndarray))
+            yield from ((f'{name}["{key}"]', value) for key, value in arg.items() if isinstance(value, np.ndarray))
 
 
-def call(exercise, case, target, *args, names=()):
+def call(exercise, case, target, *args, names=(), in_place=()):
     """Run ``target(*args)``; turn a missing implementation, a crash, or an input changed in
-    place into a clear failure. ``names`` are the argument names, for messages."""
-    before = [(name, array.copy()) for name, array in _arrays_of(args, names)]
-    result = _run(exercise, case, target, args)
-    for (name, saved), (_, now) in zip(before, _arrays_of(args, names)):
+    place into a clear failure. ``names`` are the argument names, for messages; the arguments
+    named in ``in_place`` are meant to be changed."""
+    before = [(name, array.copy()) for name, array in _arrays_of(args, names, in_place)]
+    result = _run(exercise, case, target, args, names)
+    for (name, saved), (_, now) in zip(before, _arrays_of(args, names, in_place)):
         if saved.shape != now.shape or not np.array_equal(saved, now, equal_nan=True):
             raise CheckFailure(f"{exercise} changed its input {name} in place on {case.describe()}: "
                                f"compute new arrays instead of writing into the ones you were given.")
     return result
 
 
-def _run(exercise, case, target, args):
+def _run(exercise, case, target, args, names):
     try:
         return target(*args)
     except NotImplementedError:
@@ -45,7 +49,8 @@ def _run(exercise, case, target, args):
     except CheckFailure:
         raise
     except Exception as error:
-        given = ", ".join(_describe(arg) for arg in args)
+        labels = list(names) + ["a"] * (len(args) - len(names))  # a dict without a name is "a dict"
+        given = ", ".join(_describe(arg, label) for arg, label in zip(args, labels))
         raise CheckFailure(f"{exercise} raised {type(error).__name__} on {case.describe()} "
                            f"(called with {given}): {error}"
                            + crash_details(error, getattr(target, "__globals__", None))) from error

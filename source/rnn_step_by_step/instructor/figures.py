@@ -1,87 +1,34 @@
 """Draw the notebook's diagrams: ``python -m course_tools.figures rnn_step_by_step``.
 
-Every figure is an original drawing made here with matplotlib patches, arrows and mathtext, and
-is written as a PNG into this assignment's ``images/``. The output is byte-identical from run
-to run (fixed style, size and dpi, no randomness, no date or software stamp), so the committed
-images can be checked: ``python -m course_tools.figures --check`` renders everything into a
-temporary folder and exits 1, naming the stale files, if a committed image differs from a fresh
-render, is missing, or is not produced here.
-
-Figures are laid out in "units" of half an inch (50 px at the fixed dpi of 100): a canvas
-``width`` units wide is ``50 * width`` pixels wide. Every figure has an opaque white background,
-dark ink and a thin light-grey border, so it reads in light and dark notebook themes alike.
+Every figure is an original drawing made here with matplotlib patches, arrows and mathtext, with
+the kit's drawing helpers (``course_tools.drawing``: units, colours, background), and is written
+as a PNG into this assignment's ``images/``; ``python -m course_tools.figures --check`` says
+whether the committed images are those a fresh render gives.
 
 Time steps are numbered as in the math, <1>..<T_x>, with a<0> = a0 the initial state. Where a
 figure also shows the code's arrays (in monospace), their time index is one less: x[:, :, t-1]
 holds x<t>, a[:, :, t-1] holds a<t>, da[:, :, t-1] is the gradient on a<t>; a0 is not in ``a``.
 """
-import argparse
-import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib.style
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
-from matplotlib.path import Path as MplPath
+from course_tools.drawing import (ARROWS, FONT, GRADIENT, MUTED, MUTED_TEXT, OKABE_ITO, TEXT, Shape, arrow,
+                                  arrow_key, at, box, canvas, cell_outline, cell_row, code_label, dot,
+                                  gradient_label, input_label, label, legend, line, node, phrase, registry,
+                                  step_name)
 
 IMAGES = Path(__file__).resolve().parent.parent / "images"
+FIGURES, figure = registry()
 
-DPI = 100
-UNIT = 0.5  # inches per layout unit
-FONT = 13  # points: about 13 px tall when a 9-inch figure is shown 800 px wide
-
-# Colours. Okabe-Ito for everything that carries meaning (colour-blind safe).
-INK = "#222222"
-MUTED = "#a8a8a8"  # forward arrows in the backward figures
-MUTED_TEXT = "#767676"  # their labels: still 4.5:1 against white
-BORDER = "#c8c8c8"
-CELL_FILL = "#f3f3f3"
-BOX_FILL = "#ffffff"
-GRADIENT = "#c05000"  # Okabe-Ito vermillion, a shade darker so its text reads (4.8:1 on white)
 GATES = {  # edge colour, light fill
-    "forget": ("#0072b2", "#d5e8f4"),  # blue
-    "update": ("#009e73", "#d2efe6"),  # bluish green
-    "candidate": ("#e69f00", "#fbecc9"),  # orange
-    "output": ("#cc79a7", "#f5e0ec"),  # reddish purple
+    "forget": OKABE_ITO["blue"],
+    "update": OKABE_ITO["green"],
+    "candidate": OKABE_ITO["orange"],
+    "output": OKABE_ITO["purple"],
 }
-ENCODER = ("#0072b2", "#d5e8f4")
-DECODER = ("#e69f00", "#fbecc9")
-
-STYLE = {
-    "font.family": "DejaVu Sans",
-    "font.size": FONT,
-    "mathtext.fontset": "dejavusans",
-    "text.color": INK,
-    "text.usetex": False,
-    "figure.dpi": DPI,
-    "savefig.dpi": DPI,
-    "path.simplify": False,
-}
-
-# How each kind of arrow is drawn: colour, line style, line width (points).
-ARROWS = {
-    "forward": (INK, "-", 1.6),
-    "muted": (MUTED, "-", 1.6),
-    "gradient": (GRADIENT, (0, (4, 2.5)), 2.0),
-    "feedback": (INK, (0, (1, 2.2)), 1.8),
-}
-TEXT = {"forward": INK, "muted": MUTED_TEXT, "gradient": GRADIENT}  # label colour per kind
-HEAD = "-|>,head_length=0.55,head_width=0.3"
-HEAD_SCALE = 16
+ENCODER = OKABE_ITO["blue"]
+DECODER = OKABE_ITO["orange"]
 GAP = 0.25  # between a forward arrow and the gradient arrow running beside it
-
-
-def at(symbol, step="t"):
-    """Mathtext for ``symbol`` at time step ``step``, e.g. at("a", "t-1") for a<t-1>."""
-    return rf"${symbol}^{{\langle {step} \rangle}}$"
-
-
-def step_name(k):
-    """The name of time step ``k`` (numbered from 1 as in the math), e.g. step_name(1) for "step <1>"."""
-    return rf"step $\langle {k} \rangle$"
 
 
 def sliced(array, index):
@@ -90,140 +37,6 @@ def sliced(array, index):
 
 
 SHAPES = {"x": r"$(n_x, m)$", "a": r"$(n_a, m)$", "y": r"$(n_y, m)$"}
-
-
-# ----------------------------------------------------------------------------------------------
-# Drawing helpers shared by every figure
-# ----------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Shape:
-    """The bounding box of something drawn, with the points where arrows attach."""
-
-    x: float
-    y: float
-    w: float
-    h: float
-
-    def left(self, dy=0.0):
-        return (self.x - self.w / 2, self.y + dy)
-
-    def right(self, dy=0.0):
-        return (self.x + self.w / 2, self.y + dy)
-
-    def top(self, dx=0.0):
-        return (self.x + dx, self.y + self.h / 2)
-
-    def bottom(self, dx=0.0):
-        return (self.x + dx, self.y - self.h / 2)
-
-
-def canvas(width, height):
-    """A white figure ``width`` x ``height`` units with one axes spanning it, in unit coordinates."""
-    fig = Figure(figsize=(width * UNIT, height * UNIT), dpi=DPI, facecolor="white",
-                 edgecolor=BORDER, linewidth=2.5)
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, width)
-    ax.set_ylim(0, height)
-    ax.set_axis_off()
-    return fig, ax
-
-
-def label(ax, xy, text, size=FONT, color=INK, ha="center", va="center", **kwargs):
-    """Write ``text`` at ``xy`` (mathtext allowed)."""
-    return ax.text(xy[0], xy[1], text, fontsize=size, color=color, ha=ha, va=va, **kwargs)
-
-
-def box(ax, xy, size, text="", edge=INK, fill=BOX_FILL, text_size=FONT, text_color=INK,
-        radius=0.15, lw=1.4, zorder=2):
-    """A rounded box centred at ``xy`` of ``size`` (w, h) with centred text; returns its Shape."""
-    (x, y), (w, h) = xy, size
-    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle=f"round,pad=0,rounding_size={radius}",
-                                facecolor=fill, edgecolor=edge, linewidth=lw, zorder=zorder))
-    if text:
-        label(ax, xy, text, size=text_size, color=text_color, zorder=zorder + 1)
-    return Shape(x, y, w, h)
-
-
-def node(ax, xy, symbol, edge=INK, radius=0.3):
-    """A small circle at ``xy`` holding an operation symbol (+, ⊙); returns its Shape."""
-    ax.add_patch(Circle(xy, radius, facecolor=BOX_FILL, edgecolor=edge, linewidth=1.4, zorder=3))
-    label(ax, xy, symbol, size=FONT + 1, color=edge, zorder=4)
-    return Shape(xy[0], xy[1], 2 * radius, 2 * radius)
-
-
-def dot(ax, xy, color=INK):
-    """A junction dot where a line splits in two."""
-    ax.add_patch(Circle(xy, 0.08, facecolor=color, edgecolor=color, zorder=3))
-
-
-def line(ax, start, end, color=INK):
-    """A plain line without a head, e.g. a bus that several arrows branch off."""
-    ax.plot([start[0], end[0]], [start[1], end[1]], color=color, linewidth=ARROWS["forward"][2], zorder=1)
-
-
-def arrow(ax, *points, kind="forward", color=None):
-    """An arrow along the polyline through ``points``, its head at the last point."""
-    default_color, style, lw = ARROWS[kind]
-    common = dict(color=color or default_color, linewidth=lw, shrinkA=0, zorder=1, capstyle="butt",
-                  joinstyle="miter")
-    path = MplPath(points, [MplPath.MOVETO] + [MplPath.LINETO] * (len(points) - 1))
-    if style == "-":
-        ax.add_patch(FancyArrowPatch(path=path, arrowstyle=HEAD, mutation_scale=HEAD_SCALE, shrinkB=0, **common))
-        return
-    # A broken line: draw the body broken and the head solid (on a tiny last piece), so it stays crisp.
-    ax.add_patch(FancyArrowPatch(path=path, arrowstyle="-", linestyle=style, shrinkB=6, **common))
-    (x0, y0), (x1, y1) = points[-2], points[-1]
-    length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
-    before = (x1 - 0.02 * (x1 - x0) / length, y1 - 0.02 * (y1 - y0) / length)
-    ax.add_patch(FancyArrowPatch(before, (x1, y1), arrowstyle=HEAD, mutation_scale=HEAD_SCALE, shrinkB=0,
-                                 **common))
-
-
-def legend(ax, xy, entries, row=0.62, swatch=(0.55, 0.38), size=FONT - 1):
-    """Rows of coloured swatches and text, the first row's swatch centred at ``xy``."""
-    x, y = xy
-    for i, (edge, fill, text) in enumerate(entries):
-        box(ax, (x, y - i * row), swatch, edge=edge, fill=fill, radius=0.06)
-        label(ax, (x + swatch[0] / 2 + 0.25, y - i * row), text, size=size, ha="left")
-
-
-def arrow_key(ax, xy, step=4.4):
-    """A one-line key, starting at ``xy``: the forward arrows are muted, the gradients coloured."""
-    x, y = xy
-    for i, (kind, text) in enumerate([("muted", "forward pass"), ("gradient", "gradients")]):
-        arrow(ax, (x + i * step, y), (x + i * step + 1.1, y), kind=kind)
-        label(ax, (x + i * step + 1.35, y), text, color=TEXT[kind], size=FONT - 1, ha="left")
-
-
-def gradient_label(ax, xy, text, **kwargs):
-    """A label in the colour of the gradients."""
-    return label(ax, xy, text, color=GRADIENT, **kwargs)
-
-
-def code_label(ax, xy, text, size=FONT - 1, **kwargs):
-    """A name or slice from the code (e.g. x[:, :, 0]), in a monospace font to set it apart from the math."""
-    return label(ax, xy, text, size=size, family="monospace", **kwargs)
-
-
-def phrase(ax, xy, pieces, size=FONT - 1, color=INK):
-    """One line centred at ``xy`` from (text, is_code) pieces: text may hold mathtext, code is monospace.
-
-    The pieces are separate labels set side by side on one baseline, a word space apart, since
-    mathtext has no monospace font for code."""
-    renderer = ax.figure.canvas.get_renderer()
-    texts = [code_label(ax, (0, xy[1]), text, size=size, color=color, ha="left", va="baseline") if is_code
-             else label(ax, (0, xy[1]), text, size=size, color=color, ha="left", va="baseline")
-             for text, is_code in pieces]
-    px_per_unit = DPI * UNIT
-    space = 0.3 * size / 72 * DPI / px_per_unit
-    widths = [text.get_window_extent(renderer).width / px_per_unit for text in texts]
-    x = xy[0] - (sum(widths) + space * (len(texts) - 1)) / 2
-    for text, width in zip(texts, widths):
-        text.set_x(x)
-        x += width + space
-    return texts
 
 
 # ----------------------------------------------------------------------------------------------
@@ -268,33 +81,6 @@ def rnn_core(ax, kind="forward"):
     input_label(ax, (8.75 if forward else 8.1, 0.55), "x", "t", shapes["x"], color=text,
                 ha="left" if forward else "right")
     return RnnCore(waa, wax, plus, tanh, a_out)
-
-
-def cell_outline(ax, left, bottom, right, top, edge=INK):
-    """The light-grey rounded outline that groups the inside of one cell."""
-    return box(ax, ((left + right) / 2, (bottom + top) / 2), (right - left, top - bottom),
-               edge=edge, fill=CELL_FILL, radius=0.35, lw=1.2, zorder=0)
-
-
-def input_label(ax, xy, name, step, shape=None, color=INK, ha="center"):
-    """The label of an input or output: name<step>, followed by its shape if given."""
-    text = at(name, step) if shape is None else f"{at(name, step)}  {shape}"
-    return label(ax, xy, text, color=color, ha=ha)
-
-
-def cell_row(ax, count, first_x, y, size=(2.0, 1.4), gap=1.5, names=None, colors=None, kind="forward",
-             text_size=FONT, dy=0.0):
-    """``count`` equal cell boxes in a row joined by a<t> arrows (``dy`` above the middle); their Shapes."""
-    cells = []
-    for i in range(count):
-        edge, fill = colors[i] if colors else (ARROWS[kind][0], BOX_FILL)
-        x = first_x + i * (size[0] + gap)
-        text = names[i] if names else ""
-        cells.append(box(ax, (x, y), size, text, edge=edge, fill=fill, text_size=text_size,
-                         text_color=TEXT[kind]))
-    for left, right in zip(cells, cells[1:]):
-        arrow(ax, left.right(dy), right.left(dy), kind=kind)
-    return cells
 
 
 def numbered(symbol, k, count, last):
@@ -343,17 +129,6 @@ def small_rnn(title, steps, inputs, outputs, encoder=0, feedback=False):
 # ----------------------------------------------------------------------------------------------
 # The figures
 # ----------------------------------------------------------------------------------------------
-
-FIGURES = {}
-
-
-def figure(name):
-    """Register a drawing function under the file name it is saved as."""
-    def register(draw):
-        FIGURES[name] = draw
-        return draw
-    return register
-
 
 @figure("rnn_cell.png")
 def rnn_cell():
@@ -571,60 +346,3 @@ def rnn_many_to_many_unequal():
 def rnn_one_to_many():
     """One-to-many: one input at the first step; each output is fed back as the next input."""
     return small_rnn("one-to-many", steps=4, inputs=[0], outputs=range(4), feedback=True)
-
-
-# ----------------------------------------------------------------------------------------------
-# Writing and checking the files
-# ----------------------------------------------------------------------------------------------
-
-def style():
-    """The fixed matplotlib settings every figure is drawn and saved under (a context manager)."""
-    return matplotlib.style.context(["default", STYLE])
-
-
-def render_all(folder):
-    """Write every figure into ``folder`` (created if needed); return the written paths."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    with style():
-        for name, draw in FIGURES.items():
-            path = folder / name
-            draw().savefig(path, format="png", dpi=DPI, facecolor="white", metadata={"Software": None})
-            paths.append(path)
-    return paths
-
-
-def stale_files(folder=IMAGES):
-    """The names of the images in ``folder`` that differ from a fresh render, are missing or extra."""
-    folder = Path(folder)
-    with tempfile.TemporaryDirectory() as scratch:
-        fresh = {path.name: path.read_bytes() for path in render_all(scratch)}
-    committed = {path.name for path in folder.glob("*")} if folder.is_dir() else set()
-    stale = [name for name, data in fresh.items()
-             if name not in committed or (folder / name).read_bytes() != data]
-    return sorted(stale + [name for name in committed if name not in fresh])
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="compare the committed images with a fresh render instead of writing")
-    args = parser.parse_args(argv)
-    if args.check:
-        stale = stale_files()
-        if stale:
-            print(f"stale images in {IMAGES} (rerun python -m course_tools.figures): {', '.join(stale)}")
-            return 1
-        print(f"all {len(FIGURES)} images in {IMAGES} are up to date")
-        return 0
-    for path in render_all(IMAGES):
-        print(f"wrote {path}")
-    extra = sorted(path.name for path in IMAGES.iterdir() if path.name not in FIGURES)
-    if extra:
-        print(f"not made here, remove them or add their figure: {', '.join(extra)}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -6,7 +6,7 @@ first thing that is wrong. On success it prints one line.
 """
 from .backward import LSTM_BACKWARD, LSTM_CELL_BACKWARD, RNN_BACKWARD, RNN_CELL_BACKWARD
 from .compare import CheckFailure, matches
-from .data import Case, load_cases
+from .data import Case, load_cases, text_array
 from .forward import LSTM_CELL_FORWARD, LSTM_FORWARD, RNN_CELL_FORWARD, RNN_FORWARD
 from .hints import HINTS
 from .report import CAUSE, report_lines
@@ -35,6 +35,6 @@ def where_you_stand(namespace):
 
 
 # what the instructor's grading engine uses besides: CAUSE, Case, HINTS, load_cases, matches,
-# report_lines, standing_in
+# report_lines, standing_in, text_array
 __all__ = ["CAUSE", "Case", "CheckFailure", "EXERCISES", "HINTS", "load_cases", "matches", "report_lines",
-           "standing_in", "where_you_stand"] + [name + "_test" for name in EXERCISES]
+           "standing_in", "text_array", "where_you_stand"] + [name + "_test" for name in EXERCISES]

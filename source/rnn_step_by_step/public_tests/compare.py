@@ -97,11 +97,11 @@ def expect_items(what, container, got, items):
         expect_value(f"{what}: {name} (item {index} of {container})", got[index], expected)
 
 
-def expect_gradients(what, got, expected, numeric):
-    """Check a dict of gradients: exactly the expected keys, then each gradient's shape and
-    values, then agreement with the central-difference estimate of the same gradient."""
+def expect_arrays(what, got, expected, noun="gradients"):
+    """Check a dict of arrays (of gradients, say): exactly the expected keys, then each array's
+    shape and values."""
     if not isinstance(got, dict):
-        raise CheckFailure(f"{what} should return a dict of gradients, but it returned {type(got).__name__}.")
+        raise CheckFailure(f"{what} should return a dict of {noun}, but it returned {type(got).__name__}.")
     missing = [key for key in expected if key not in got]
     extra = [key for key in got if key not in expected]
     if missing or extra:
@@ -110,9 +110,27 @@ def expect_gradients(what, got, expected, numeric):
             problems.append("missing " + ", ".join(repr(k) for k in missing))
         if extra:
             problems.append("unexpected " + ", ".join(repr(k) for k in extra))
-        raise CheckFailure(f"{what}: the gradients dict has the wrong keys ({'; '.join(problems)}). "
+        raise CheckFailure(f"{what}: the {noun} dict has the wrong keys ({'; '.join(problems)}). "
                            f"Expected exactly: {', '.join(expected)}.")
     for key, value in expected.items():
-        expect_array(f"{what}: gradients[{key!r}]", got[key], value)
+        expect_array(f"{what}: {noun}[{key!r}]", got[key], value)
+
+
+def expect_gradients(what, got, expected, numeric):
+    """Check a dict of gradients: exactly the expected keys, then each gradient's shape and
+    values, then agreement with the central-difference estimate of the same gradient."""
+    expect_arrays(what, got, expected)
+    for key in expected:
         expect_array(f"{what}: gradients[{key!r}]", got[key], numeric[key], NUMERIC_RTOL, NUMERIC_ATOL,
                      reference="the central-difference estimate of the gradient")
+
+
+def expect_number(what, got, expected, rtol=RTOL, atol=ATOL):
+    """Fail unless ``got`` is one real number (a float, or an array of one entry) close to ``expected``."""
+    value = np.asarray(got) if isinstance(got, (int, float, np.number, np.ndarray)) and not isinstance(got, bool) \
+        else None
+    if value is None or value.size != 1 or not np.issubdtype(value.dtype, np.number):
+        raise CheckFailure(f"{what} should be a number, but it is {type(got).__name__}.")
+    number, expected = float(value.reshape(())), float(expected)
+    if not abs(number - expected) <= atol + rtol * abs(expected):
+        raise CheckFailure(f"{what} is {number:.8g}, but it should be {expected:.8g}.")

@@ -23,6 +23,10 @@ class Case(dict):
         """A fresh parameters dict built from the "param.<name>" arrays."""
         return {key[len("param."):]: value for key, value in self.items() if key.startswith("param.")}
 
+    def texts(self, name):
+        """The list of strings stored as "text.<name>" (see ``text_array``)."""
+        return texts_of(self["text." + name])
+
     def step(self, name, t):
         """Entry ``t`` (last axis) of a per-step array "step.<name>"."""
         return self["step." + name][..., t].copy()
@@ -50,3 +54,24 @@ def load_cases(exercise, path=DATA_FILE):
     if not grouped:
         raise FileNotFoundError(f"{path} holds no cases for {exercise}")
     return [Case(name, arrays) for name, arrays in grouped.items()]
+
+
+# Text in a case: strings as their code points, each followed by TEXT_END (code point 0).
+TEXT_END = 0
+
+
+def text_array(strings):
+    """A list of strings as one float array of code points, each string closed by TEXT_END."""
+    return np.array([code for string in strings for code in [*map(ord, string), TEXT_END]], dtype=np.float64)
+
+
+def texts_of(array):
+    """The list of strings ``text_array`` stored in ``array``."""
+    strings, current = [], []
+    for code in array.astype(int):
+        if code == TEXT_END:
+            strings.append("".join(current))
+            current = []
+        else:
+            current.append(chr(code))
+    return strings

@@ -1,45 +1,65 @@
-"""The committed diagrams are exactly what the assignment's instructor/figures.py draws, and they
-look sane."""
+"""The committed diagrams of every assignment with a figure script (instructor/figures.py) are
+exactly what the script draws, and they look sane."""
+import io
 import itertools
 
 import matplotlib.image
 import numpy as np
 import pytest
 
-from tests.support.rnn_assignment import RNN
+from course_tools.drawing import render, style
+from course_tools.figures import ids_with_figures, load_script, stale_files
 
-FIGURE_SCRIPT = RNN.instructor_module("figures")
-FIGURES, IMAGES, render_all, style = (FIGURE_SCRIPT.FIGURES, FIGURE_SCRIPT.IMAGES, FIGURE_SCRIPT.render_all,
-                                      FIGURE_SCRIPT.style)
+ASSIGNMENTS = ids_with_figures()
+CASES = [(assignment_id, name) for assignment_id in ASSIGNMENTS for name in load_script(assignment_id).FIGURES]
+
+
+def test_the_kit_draws_figures():
+    assert ASSIGNMENTS, "no assignment has instructor/figures.py"
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory):
-    """Every figure rendered anew into a scratch folder: {file name: path}."""
-    return {path.name: path for path in render_all(tmp_path_factory.mktemp("figures"))}
+def fresh():
+    """Every figure of every assignment rendered anew: {assignment id: {file name: PNG bytes}}."""
+    return {assignment_id: render(load_script(assignment_id).FIGURES) for assignment_id in ASSIGNMENTS}
 
 
-def test_the_images_folder_holds_exactly_the_generated_figures(fresh):
-    assert sorted(path.name for path in IMAGES.iterdir()) == sorted(fresh), \
-        "run python -m course_tools.figures (and remove images it does not make)"
+@pytest.mark.parametrize("assignment_id", ASSIGNMENTS)
+def test_the_images_folder_holds_exactly_the_generated_figures(fresh, assignment_id):
+    images = load_script(assignment_id).IMAGES
+    assert sorted(path.name for path in images.iterdir()) == sorted(fresh[assignment_id]), \
+        f"run python -m course_tools.figures {assignment_id} (and remove images it does not make)"
 
 
-@pytest.mark.parametrize("name", sorted(FIGURES))
-def test_committed_image_equals_a_fresh_render(fresh, name):
-    committed = IMAGES / name
-    assert committed.is_file(), f"{committed} is missing: run python -m course_tools.figures"
-    assert committed.read_bytes() == fresh[name].read_bytes(), \
-        f"{committed} is stale: run python -m course_tools.figures"
+@pytest.mark.parametrize("assignment_id, name", CASES)
+def test_committed_image_equals_a_fresh_render(fresh, assignment_id, name):
+    committed = load_script(assignment_id).IMAGES / name
+    assert committed.is_file(), f"{committed} is missing: run python -m course_tools.figures {assignment_id}"
+    assert committed.read_bytes() == fresh[assignment_id][name], \
+        f"{committed} is stale: run python -m course_tools.figures {assignment_id}"
 
 
-def test_rendering_is_byte_identical_from_run_to_run(fresh, tmp_path):
-    for path in render_all(tmp_path):
-        assert path.read_bytes() == fresh[path.name].read_bytes(), path.name
+@pytest.mark.parametrize("assignment_id", ASSIGNMENTS)
+def test_rendering_is_byte_identical_from_run_to_run(fresh, assignment_id):
+    again = render(load_script(assignment_id).FIGURES)
+    for name, data in again.items():
+        assert data == fresh[assignment_id][name], name
 
 
-@pytest.mark.parametrize("name", sorted(FIGURES))
-def test_image_opens_with_a_sensible_size_opaque_white_and_not_blank(fresh, name):
-    pixels = matplotlib.image.imread(fresh[name])
+@pytest.mark.parametrize("assignment_id", ASSIGNMENTS)
+def test_the_check_names_a_stale_a_missing_and_an_extra_image(tmp_path, fresh, assignment_id):
+    script = load_script(assignment_id)
+    first, *rest = sorted(fresh[assignment_id])
+    (tmp_path / first).write_bytes(b"not the figure")
+    for name in rest[1:]:
+        (tmp_path / name).write_bytes(fresh[assignment_id][name])
+    (tmp_path / "extra.png").write_bytes(b"")
+    assert stale_files(script, tmp_path) == sorted([first, *rest[:1], "extra.png"])
+
+
+@pytest.mark.parametrize("assignment_id, name", CASES)
+def test_image_opens_with_a_sensible_size_opaque_white_and_not_blank(fresh, assignment_id, name):
+    pixels = matplotlib.image.imread(io.BytesIO(fresh[assignment_id][name]), format="png")
     height, width = pixels.shape[:2]
     assert 500 <= width <= 2000 and 250 <= height <= 2000, (width, height)
     if pixels.shape[2] == 4:
@@ -50,10 +70,10 @@ def test_image_opens_with_a_sensible_size_opaque_white_and_not_blank(fresh, name
     assert gray[height // 2, 0] < 0.9 and gray[0, width // 2] < 0.9, "the thin light-grey border is missing"
 
 
-@pytest.mark.parametrize("name", sorted(FIGURES))
-def test_no_two_labels_overlap_and_all_lie_inside(name):
+@pytest.mark.parametrize("assignment_id, name", CASES)
+def test_no_two_labels_overlap_and_all_lie_inside(assignment_id, name):
     with style():
-        fig = FIGURES[name]()
+        fig = load_script(assignment_id).FIGURES[name]()
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
         texts = [(text.get_text(), text.get_window_extent(renderer))

@@ -5,7 +5,7 @@ import pytest
 
 import public_tests
 from course_tools.reference import load_functions
-from public_tests import CheckFailure
+from public_tests import CAUSE, CheckFailure
 from public_tests.hints import HINTS
 from tests.support.markers import QUICK
 from tests.support.mutants import EXPECTED_MESSAGE, first_mistake_of, mistake
@@ -30,6 +30,10 @@ def test_each_mistake_fails_its_check_and_is_named(solutions, known):
     with pytest.raises(CheckFailure) as failure:
         check_of(known.exercise)(functions[known.exercise])
     assert EXPECTED_MESSAGE[known.name] in str(failure.value)
+    # and it blames no other mistake (two mistakes may share one sentence: that is not another's)
+    other_hints = {hint for hint in HINTS.values() if hint != HINTS.get(known.name)}
+    assert [hint for hint in other_hints if hint in str(failure.value)] == []
+    assert str(failure.value).count(CAUSE) <= 1
 
 
 def test_every_mistake_has_an_expected_message_and_every_hint_a_mistake():

@@ -1,0 +1,1 @@
+../../rnn_step_by_step/public_tests/report.py
