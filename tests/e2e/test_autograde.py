@@ -61,8 +61,9 @@ def test_partly_right_sample_gets_the_grades_its_docstring_promises(course_run):
 
 def test_main_job_prints_each_students_score_per_exercise(course_run):
     lines = course_run.output.splitlines()
+    lines = lines[lines.index(ASSIGNMENT):]  # each table is headed by its assignment
     header = next(line for line in lines if line.startswith("exercise"))
-    assert lines[lines.index(header) - 1] == ASSIGNMENT, "each table is headed by its assignment"
+    assert lines.index(header) == 1
     students = header.split()[2:]
     assert {"ada", "ben", "cleo", "reference"} <= set(students)
     for number, exercise in enumerate(EXERCISES, start=1):
@@ -97,7 +98,7 @@ def test_feedback_and_export_after_autograde(course_run, solutions):
             assert secret not in page, f"{student}'s feedback mentions {secret}"
     run_nbgrader(course_run.root, "export", "--log-level=WARN", capture=True)
     with open(course_run.root / "grades.csv", newline="") as handle:
-        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+        rows = {row["student_id"]: row for row in csv.DictReader(handle) if row["assignment"] == ASSIGNMENT}
     assert set(rows) == set(course_run.scores), "one row per learner"
     assert float(rows["ada"]["score"]) == 100 and float(rows["cleo"]["score"]) == 0
     assert float(rows["ben"]["score"]) == 45 and float(rows["ben"]["max_score"]) == 100

@@ -2,7 +2,7 @@
 driven by headless Chromium (Debian's package, through Playwright's Python client).
 
 Every cell is run one at a time, as a student would with Shift+Enter; screenshots are saved
-under test-output/browser/.
+under test-output/browser/ (those of the second assignment, char_language_model, named "lm-...").
 """
 import os
 import secrets
@@ -20,12 +20,15 @@ from course_tools.scratch import IGNORE
 from course_tools.submissions import answers_from_file
 from tests.support.chromium import needs_chromium
 from tests.support.expected import BEN_WRONG
+from tests.support.lm_assignment import LM, LM_BEN_WRONG, LM_SAMPLES_DIR, lm_filled
 from tests.support.markers import BROWSER
 from tests.support.ports import free_port
 from tests.support.rnn_assignment import ASSIGNMENT, EXERCISES, RELEASE_DIR, ROOT, SAMPLES_DIR, SOURCE_DIR, filled
 
 SCREENSHOTS = ROOT / "test-output" / "browser"
 FIGURES = 9
+LM_FIGURES = 3
+LM_TRAIN = "num_iterations=8000"  # the LM's ungraded training run, ~10 s: run once, in the solved source
 
 pytestmark = [needs_chromium, BROWSER]
 
@@ -40,6 +43,12 @@ def server(tmp_path_factory):
     shutil.copytree(RELEASE_DIR, root / "ben" / ASSIGNMENT, ignore=IGNORE)
     nbformat.write(filled(answers_from_file(SAMPLES_DIR / "ben.py", EXERCISES)),
                    str(root / "ben" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"))
+    # the same three for the second assignment (samples/char_language_model/ben.py for the learner)
+    shutil.copytree(LM.release_dir, root / "release" / LM.id, ignore=IGNORE)
+    shutil.copytree(LM.source_dir, root / "source" / LM.id, ignore=IGNORE)
+    shutil.copytree(LM.release_dir, root / "ben" / LM.id, ignore=IGNORE)
+    nbformat.write(lm_filled(answers_from_file(LM_SAMPLES_DIR / "ben.py", LM.exercises)),
+                   str(root / "ben" / LM.id / f"{LM.id}.ipynb"))
     state = root / "jupyter-state"
     # render every cell up front (JupyterLab otherwise only renders what is on screen)
     settings = state / "settings" / "@jupyterlab"
@@ -92,14 +101,18 @@ def open_notebook(browser, url, token, path, ui="lab"):
     return page
 
 
-def run_every_cell(page):
-    """Select the first cell and press Shift+Enter once per cell, waiting for each to finish."""
+def run_every_cell(page, skip=()):
+    """Select the first cell and press Shift+Enter once per cell, waiting for each to finish; a
+    cell whose input contains one of ``skip`` is stepped over (ArrowDown), left unrun."""
     cells = page.locator(".jp-Notebook .jp-Cell")
     count = cells.count()
     cells.nth(0).click(position={"x": 5, "y": 5})
     page.keyboard.press("Escape")  # command mode
     for index in range(count):
         cell = cells.nth(index)
+        if skip and any(marker in cell.locator(".jp-InputArea").inner_text() for marker in skip):
+            page.keyboard.press("ArrowDown")
+            continue
         page.keyboard.press("Shift+Enter")
         if "jp-CodeCell" in (cell.get_attribute("class") or ""):
             # done when its prompt shows an execution count: "[ ]" (not yet queued, on a busy
@@ -137,10 +150,10 @@ def output_of(cells, marker):
     raise AssertionError(f"no cell contains {marker!r}")
 
 
-def figures_loaded(page):
+def figures_loaded(page, figures=FIGURES):
     """The natural width of each figure of the rendered notebook, once every one has finished
     loading (or failed to: a broken image is complete with width 0)."""
-    page.wait_for_function(f"document.querySelectorAll('.jp-RenderedMarkdown img').length >= {FIGURES} && "
+    page.wait_for_function(f"document.querySelectorAll('.jp-RenderedMarkdown img').length >= {figures} && "
                            "[...document.querySelectorAll('.jp-RenderedMarkdown img')].every(i => i.complete)",
                            timeout=60_000)
     sizes = page.eval_on_selector_all(".jp-RenderedMarkdown img",
@@ -268,3 +281,85 @@ def test_release_in_notebook_7(server, browser):
                            arg=cells.nth(2).locator(".jp-InputPrompt").element_handle(), timeout=60_000)
     assert not cells.nth(2).locator(".jp-OutputArea-output[data-mime-type*='error']").count()
     screenshots(page, cells, "release-notebook7", ["rnn_cell.png"])
+
+
+# the second assignment, char_language_model: one page per notebook, and its 8,000-iteration
+# training run only once (in the solved source)
+
+LM_SHOTS = ["char_model.png", "clipping.png", "sampling.png", "6 - Where you stand"]
+
+
+def test_lm_release_in_jupyterlab(server, browser):
+    url, token = server
+    page = open_notebook(browser, url, token, f"release/{LM.id}/{LM.id}.ipynb")
+    cells = run_every_cell(page)
+    figures = figures_loaded(page, LM_FIGURES)
+    assert len(figures) == LM_FIGURES and all(width > 0 for width in figures.values()), figures
+    assert page.locator(".jp-RenderedMarkdown mjx-container").count() > 5, "the equations must render"
+    for exercise in LM.exercises:
+        shown = output_of(cells, f"{exercise}_test({exercise})")
+        assert shown.startswith(f"Check failed: {exercise} is not implemented yet"), shown
+    standing = output_of(cells, "where_you_stand(globals())").splitlines()
+    assert standing[4] == "0 of 4 exercises pass their visible checks.", standing
+    screenshots(page, cells, "lm-release-lab", LM_SHOTS)
+    screenshot_of(page, cells, "clip_test(clip)", "lm-release-lab-failing-check")
+    page.close()
+
+
+def test_lm_learner_midway_in_jupyterlab(server, browser):
+    """Ben's notebook (samples/char_language_model/ben.py), run top to bottom but for the
+    ungraded training: a failing check shows its message first, in a few short lines; the last
+    cell gives one line per exercise."""
+    url, token = server
+    page = open_notebook(browser, url, token, f"ben/{LM.id}/{LM.id}.ipynb")
+    cells = run_every_cell(page, skip=[LM_TRAIN])
+    train = [c for c in range(cells.count()) if LM_TRAIN in cells.nth(c).locator(".jp-InputArea").inner_text()]
+    assert cells.nth(train[0]).locator(".jp-InputPrompt").inner_text().strip() == "[ ]:", "the training must not run"
+    failing = output_of(cells, "sample_test(sample)").splitlines()
+    assert failing[0].startswith("Check failed: sample on the demo inputs"), failing
+    assert any(line.startswith("Likely cause: the next character is drawn at random") for line in failing[:5]), failing
+    assert len(failing) <= 5 and all(len(line) <= 80 for line in failing), failing
+    assert "public_tests" not in "\n".join(failing) and "Traceback" not in "\n".join(failing)
+    assert "clip: all checks passed" in output_of(cells, "clip_test(clip)")
+    standing = output_of(cells, "where_you_stand(globals())").splitlines()
+    marks = {line.split()[2]: line.split()[0] for line in standing[:4]}
+    assert marks == {name: "✗" if name in LM_BEN_WRONG else "✓" for name in LM.exercises}, standing
+    assert standing[4] == "2 of 4 exercises pass their visible checks.", standing
+    screenshot_of(page, cells, "sample_test(sample)", "lm-midway-failing-check")
+    screenshot_of(page, cells, "clip_test(clip)", "lm-midway-passing-check")
+    screenshot_of(page, cells, "where_you_stand(globals())", "lm-midway-where-you-stand")
+    page.close()
+
+
+def test_lm_solved_source_in_jupyterlab(server, browser):
+    """The solved source, training included: four progress lines, a falling loss, the curve."""
+    url, token = server
+    page = open_notebook(browser, url, token, f"source/{LM.id}/{LM.id}.ipynb")
+    cells = run_every_cell(page)
+    for exercise in LM.exercises:
+        assert f"{exercise}: all checks passed" in output_of(cells, f"{exercise}_test({exercise})")
+    progress = [line for line in output_of(cells, LM_TRAIN).splitlines() if line.startswith("iteration")]
+    assert [line[:15] for line in progress] == [f"iteration {n:5d}" for n in (2000, 4000, 6000, 8000)], progress
+    loss = {int(line.split()[1]): float(line.split()[3]) for line in progress}  # "iteration  2000  loss 27.51  ..."
+    assert loss[8000] < loss[2000], progress
+    train = [c for c in range(cells.count()) if LM_TRAIN in cells.nth(c).locator(".jp-InputArea").inner_text()][0]
+    assert cells.nth(train).locator(".jp-OutputArea img").count() == 1, "the loss curve must be drawn"
+    assert "4 of 4 exercises pass their visible checks." in output_of(cells, "where_you_stand(globals())")
+    screenshot_of(page, cells, LM_TRAIN, "lm-source-lab-training")
+    page.close()
+
+
+def test_lm_release_in_notebook_7(server, browser):
+    url, token = server
+    page = open_notebook(browser, url, token, f"release/{LM.id}/{LM.id}.ipynb", ui="notebook")
+    figures = figures_loaded(page, LM_FIGURES)
+    assert len(figures) == LM_FIGURES and all(width > 0 for width in figures.values()), figures
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    setup = cells.filter(has_text="from public_tests import clip_test").first
+    setup.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function("el => /\\[\\d+\\]/.test(el.textContent)",
+                           arg=setup.locator(".jp-InputPrompt").element_handle(), timeout=60_000)
+    assert not setup.locator(".jp-OutputArea-output[data-mime-type*='error']").count()
+    screenshots(page, cells, "lm-release-notebook7", ["clipping.png"])
+    page.close()

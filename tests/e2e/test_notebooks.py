@@ -7,6 +7,7 @@ import numpy as np
 from nbclient import NotebookClient
 
 from course_tools.scratch import IGNORE
+from tests.support.lm_assignment import LM
 from tests.support.mutants import expect_quoted_crash, mistake
 from tests.support.rnn_assignment import ASSIGNMENT, EXERCISES, RELEASE_DIR, SOURCE_DIR, filled
 
@@ -17,7 +18,7 @@ def run_copy(folder, tmp_path):
     """Copy an assignment folder alone into tmp_path and execute its notebook there."""
     work = tmp_path / folder.name
     shutil.copytree(folder, work, ignore=IGNORE)
-    nb = nbformat.read(str(work / f"{ASSIGNMENT}.ipynb"), as_version=4)
+    nb = nbformat.read(str(work / f"{folder.name}.ipynb"), as_version=4)
     NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(work)}}).execute()
     return nb
@@ -35,14 +36,17 @@ def errors_of(cell):
     return [o for o in cell.get("outputs", []) if o.output_type == "error"]
 
 
-def test_source_notebook_runs_clean_and_prints_the_expected_numbers(tmp_path):
-    nb = run_copy(SOURCE_DIR, tmp_path)
+def assert_runs_clean(nb):
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert not errors_of(cell), f"{grade_id(cell)}: {errors_of(cell)}"
             assert not [o for o in cell.outputs if o.get("name") == "stderr"], f"{grade_id(cell)} wrote to stderr"
-    cells = nb.cells
-    for exercise in EXERCISES:
+
+
+def assert_demos_print_their_expected_output(cells, exercises):
+    """Each check passes the reference, and each demo prints exactly the numbers of the
+    "Expected output" block that follows it."""
+    for exercise in exercises:
         check = next(c for c in cells if grade_id(c) == f"{exercise}_test")
         assert f"{exercise}: all checks passed" in stdout_of(check)
         assert "Note:" not in stdout_of(check)
@@ -54,6 +58,13 @@ def test_source_notebook_runs_clean_and_prints_the_expected_numbers(tmp_path):
         quoted = [float(x) for x in NUMBER.findall(block)]
         assert len(printed) == len(quoted), f"{exercise}: demo output and expected output differ in length"
         np.testing.assert_allclose(printed, quoted, rtol=0, atol=1e-8, err_msg=f"{exercise}: demo output")
+
+
+def test_source_notebook_runs_clean_and_prints_the_expected_numbers(tmp_path):
+    nb = run_copy(SOURCE_DIR, tmp_path)
+    assert_runs_clean(nb)
+    cells = nb.cells
+    assert_demos_print_their_expected_output(cells, EXERCISES)
     for checker in ("gradcheck_rnn_cell_backward", "gradcheck_lstm_cell_backward"):
         report = next(c for c in cells if grade_id(c) == checker).outputs[0]["data"]["text/plain"]
         assert report.count(" ok") >= 5 and "check this one" not in report
@@ -89,6 +100,33 @@ def test_release_runs_alone_and_the_checks_say_what_is_missing(tmp_path):
     assert [line.split()[:3] for line in standing[:8]] == [["✗", str(n), name] for n, name in enumerate(EXERCISES, 1)]
     assert all(line.endswith(" not implemented yet") for line in standing[:8]), standing
     assert standing[8] == "0 of 8 exercises pass their visible checks."
+
+
+def test_language_model_source_runs_clean_and_learns_names(tmp_path):
+    nb = run_copy(LM.source_dir, tmp_path)
+    assert_runs_clean(nb)
+    assert_demos_print_their_expected_output(nb.cells, LM.exercises)
+    by_id = {grade_id(c): c for c in nb.cells if grade_id(c)}
+    assert "4 of 4 exercises pass their visible checks." in stdout_of(by_id["where_you_stand"])
+    progress = re.findall(r"iteration +(\d+) +loss +([\d.]+) +(.*)", stdout_of(by_id["train"]))
+    assert [int(iteration) for iteration, _, _ in progress] == [2000, 4000, 6000, 8000]
+    losses = [float(loss) for _, loss, _ in progress]
+    assert losses[-1] < losses[0] and losses[-1] < 26, losses  # guessing costs about 38 a name
+    names = progress[-1][2].split(", ")
+    assert len(names) == 5 and all(re.fullmatch(r"[A-Z][a-z]{2,}", name) for name in names), names
+    assert any("image/png" in o.get("data", {}) for o in by_id["train"].outputs), "the loss curve must be drawn"
+
+
+def test_language_model_release_runs_alone_and_waits_for_the_learner(tmp_path):
+    nb = run_copy(LM.release_dir, tmp_path)
+    by_id = {grade_id(c): c for c in nb.cells if grade_id(c)}
+    assert not errors_of(by_id["setup"]) and not errors_of(by_id["corpus"])
+    for exercise in LM.exercises:
+        assert [e.ename for e in errors_of(by_id[f"{exercise}_demo"])] == ["NotImplementedError"]
+        shown = errors_of(by_id[f"{exercise}_test"])[0].traceback
+        assert shown[0].startswith(f"Check failed: {exercise} is not implemented yet"), shown
+    assert not errors_of(by_id["train"]) and "Training needs your model" in stdout_of(by_id["train"])
+    assert stdout_of(by_id["where_you_stand"]).splitlines()[-2] == "0 of 4 exercises pass their visible checks."
 
 
 def test_a_crash_in_the_kernel_quotes_the_learners_line(tmp_path, solutions):

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 
 from tests.support.hub_server import home_of
-from tests.support.rnn_assignment import ASSIGNMENT, RELEASE_DIR, RNN, SAMPLES_DIR, SOURCE_DIR
+from tests.support.rnn_assignment import ASSIGNMENT
 
 INTRUSION = "INTRUSION "  # what Mallory's graded cell prints before its verdict
 # searched by no scan: the system's own folders (no course file goes there)
@@ -25,30 +25,34 @@ SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
 FIXED_BY_THE_API = ("from ", "import ", "@", "cache = (")
 
 
-def solution_markers(besides=()):
-    """Lines that only the instructor may read: those of the solution cells (but the cells of
-    the exercises ``besides``, which a student answered himself), of the sample
-    learner who answers everything (``samples/<assignment>/ada.py``) and of the hidden cases'
-    code (``instructor/cases.py``), as written and as a notebook file stores them (JSON-escaped). Left out:
-    lines shorter than 25 characters, imports and decorators, lines the release holds, and the
-    initialisations and cache tuples that the course's API fixes (they are in any copy of it)."""
-    released = "\n".join(cell.source for cell in nbformat.read(str(RELEASE_DIR / f"{ASSIGNMENT}.ipynb"),
+def solution_markers(assignments, typed=()):
+    """Lines that only the instructor may read, of each of the ``assignments``: those of its
+    solution cells, of its sample learner who answers everything (``samples/<assignment>/ada.py``)
+    and of its hidden cases' code (``instructor/cases.py``), as written and as a notebook file
+    stores them (JSON-escaped). Left out: lines shorter than 25 characters, imports and
+    decorators, lines that the assignment's own release holds, lines of ``typed`` (sources a
+    student typed in himself: his own answers), and the initialisations and cache tuples that
+    the course's API fixes (they are in any copy of it). A line of one assignment that another
+    one's release holds stays a marker: every student fetches that release."""
+    own = {line.strip() for source in typed for line in source.splitlines()}
+    lines = set().union(*(_secret_lines(assignment) for assignment in assignments)) - own
+    return sorted({marker for line in lines for marker in (line, json.dumps(line)[1:-1])})
+
+
+def _secret_lines(assignment):
+    """The lines of one assignment that solution_markers takes (but those of ``typed``)."""
+    release = assignment.release_dir
+    released = "\n".join(cell.source for cell in nbformat.read(str(release / f"{assignment.id}.ipynb"),
                                                                as_version=4).cells)
-    released += "".join(path.read_text() for path in RELEASE_DIR.rglob("*.py"))
-    lines, answered = [], set()
-    for exercise, source in RNN.solution_sources().items():
-        solution = source.split(SOLUTION_BEGIN, 1)[1].split(SOLUTION_END, 1)[0].splitlines()
-        if exercise in besides:
-            answered |= {line.strip() for line in solution}
-        else:
-            lines += solution
-    for path in (SAMPLES_DIR / "ada.py", SOURCE_DIR / "instructor" / "cases.py"):
+    released += "".join(path.read_text() for path in release.rglob("*.py"))
+    lines = []
+    for source in assignment.solution_sources().values():
+        lines += source.split(SOLUTION_BEGIN, 1)[1].split(SOLUTION_END, 1)[0].splitlines()
+    for path in (assignment.course_root / "samples" / assignment.id / "ada.py",
+                 assignment.source_dir / "instructor" / "cases.py"):
         lines += path.read_text().splitlines()
-    markers = set()
-    for line in (line.strip() for line in lines):
-        if len(line) >= 25 and line not in released and line not in answered and not line.startswith(FIXED_BY_THE_API):
-            markers |= {line, json.dumps(line)[1:-1]}
-    return sorted(marker for marker in markers if "np.zeros(" not in marker)
+    return {line for line in (line.strip() for line in lines) if len(line) >= 25 and line not in released
+            and not line.startswith(FIXED_BY_THE_API) and "np.zeros(" not in line}
 
 
 def kit_checkouts():

@@ -24,7 +24,7 @@ LM_EXPECTED_MESSAGE = {
     "output_gradient_without_target": "Likely cause: the gradient of the loss on the scores z is y_hat minus",
     "output_gradients_not_summed": "Likely cause: Wya and by act at every step",
     "a_last_first_step": "Likely cause: a_last is the hidden state after the last step",
-    "gradients_not_clipped": "Likely cause: the gradients go through clip before the update",
+    "gradients_not_clipped": "Likely cause: the gradients go through clip, at 5, before the update",
     "update_before_clipping": "the parameters were updated with the gradients before they were clipped",
     "parameters_not_updated": "optimize left the parameters as they were: update them in place",
     "update_up_the_gradient": "the parameters moved up the gradient",
@@ -49,3 +49,20 @@ def lm_filled(answers):
 def lm_submitted(course_root, student, notebook=None):
     """Submit the kit's LM release, with ``notebook`` in place of its notebook if given."""
     return submit(course_root, student, LM.release_dir, notebook)
+
+
+# the mistakes the graded course's learners make, one learner each ("lm_<mistake>"): one per
+# exercise, and those whose judging goes through the worker in a way of its own (an argument
+# changed in place, a stand-in that changes one, a crash)
+LM_GRADED_MISTAKES = ("clip_returns_copies", "clip_skips_a_gradient", "sample_argmax", "update_before_clipping",
+                      "loss_averaged", "target_without_end", "state_reset_every_name", "names_not_cycled")
+
+
+def lm_expected_grades():
+    """``{student: {exercise: score}}`` for the language model's learners of the graded course."""
+    grades = {"reference": dict(LM_POINTS), "ada": dict(LM_POINTS), "cleo": {name: 0 for name in LM_POINTS},
+              "ben": {name: 0 if name in LM_BEN_WRONG else points for name, points in LM_POINTS.items()}}
+    for name in LM_GRADED_MISTAKES:
+        wrong = lm_mistake(name).exercise
+        grades[f"lm_{name}"] = {exercise: 0 if exercise == wrong else points for exercise, points in LM_POINTS.items()}
+    return grades

@@ -42,8 +42,8 @@ def initialize_parameters(n_a, n_x, n_y, seed=0):
             "ba": np.zeros((n_a, 1)), "by": np.zeros((n_y, 1))}
 
 
-def update_parameters(parameters, gradients, learning_rate):
-    """One step of gradient descent, in place: ``parameters[k] -= learning_rate * gradients["d" + k]``.
+def update_parameters(parameters, gradients, lr):
+    """One step of gradient descent, in place: ``parameters[k] -= lr * gradients["d" + k]``.
 
     Parameters
     ----------
@@ -51,10 +51,11 @@ def update_parameters(parameters, gradients, learning_rate):
         The five arrays of ``initialize_parameters``; changed in place.
     gradients : dict
         "dWax", "dWaa", "dWya", "dba", "dby", shaped like the parameters.
-    learning_rate : float
+    lr : float
+        The learning rate.
     """
     for key, value in parameters.items():
-        value -= learning_rate * gradients["d" + key]
+        value -= lr * gradients["d" + key]
 
 
 def initial_loss(vocab_size, name_length):

@@ -18,7 +18,7 @@ HINTS = {
     "sample_starts_from_zeros": ("the first input is the END symbol, one-hot at char_to_ix['\\n'], not a "
                                  "vector of zeros."),
     "sample_no_end_after_cut": "a name cut at MAX_LENGTH characters still ends with END: append it after the loop.",
-    "gradients_not_clipped": "the gradients go through clip before the update: gradients = clip(gradients, 5).",
+    "gradients_not_clipped": "the gradients go through clip, at 5, before the update.",
     "loss_averaged": "the loss of a name is the sum of the cross-entropy of every step, not their mean.",
     "loss_last_step_only": "the loss adds up the cross-entropy of every step, not only the last one's.",
     "output_gradient_without_target": ("the gradient of the loss on the scores z is y_hat minus the one-hot target: "

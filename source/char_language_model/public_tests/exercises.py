@@ -121,8 +121,8 @@ def _judge_parameters(what, case, args):
         if matches(after.get(key), case["new." + key]):
             continue
         wrong_ways = [
-            (before[key], "optimize left the parameters as they were: update them in place, "
-                          "update_parameters(parameters, gradients, learning_rate)."),
+            (before[key], "optimize left the parameters as they were: update them in place, with "
+                          "update_parameters and the learning rate."),
             (before[key] + rate * case["d" + key], "the parameters moved up the gradient: a descent step "
                                                    "subtracts learning_rate * gradient."),
             (before[key] - rate * case["raw.d" + key], "the parameters were updated with the gradients before "
@@ -170,13 +170,14 @@ def _optimize_stand_in(case, args):
     course's values: the loss, the gradients, the last state, the parameters updated in place."""
     names, iterations = args[0], args[1]
     char_to_ix = _vocabulary(names)
+    trained_on = [names[i % len(names)] for i in range(iterations)]  # the list again and again
     calls = iter(range(iterations))
 
     def optimize(X, Y, a_prev, parameters, learning_rate=0.01):
         j = next(calls, None)
         if j is None:
             raise CheckFailure(f"model called optimize more than num_iterations = {iterations} times.")
-        name = names[j % len(names)]
+        name = trained_on[j]
         X_j, Y_j = _example(name, char_to_ix)
         where = f"at iteration {j} (the name {name!r})"
         if list(X) != X_j:
