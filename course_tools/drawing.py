@@ -164,7 +164,7 @@ def arrow(ax, *points, kind="forward", color=None):
 def bend(ax, start, end, turn, color=INK, lw=1.6, rounding=0.35):
     """A solid arrow from ``start`` that runs to the right up to x = ``turn``, goes straight up or
     down there (corners rounded by ``rounding`` units), and comes into ``end`` from the left."""
-    (x0, y0), (x1, y1) = start, end
+    (_, y0), (_, y1) = start, end
     r = rounding if y1 < y0 else -rounding
     points = [start, (turn - abs(r), y0), (turn, y0), (turn, y0 - r), (turn, y1 + r), (turn, y1),
               (turn + abs(r), y1), end]

@@ -106,15 +106,17 @@ def run_every_cell(page, skip=()):
     cell whose input contains one of ``skip`` is stepped over (ArrowDown), left unrun."""
     cells = page.locator(".jp-Notebook .jp-Cell")
     count = cells.count()
-    cells.nth(0).click(position={"x": 5, "y": 5})
+    # select it by its prompt area (further left is the collapser, and a click there folds the cell away)
+    cells.nth(0).click(position={"x": 40, "y": 5})
     page.keyboard.press("Escape")  # command mode
     for index in range(count):
         cell = cells.nth(index)
-        if skip and any(marker in cell.locator(".jp-InputArea").inner_text() for marker in skip):
+        code = "jp-CodeCell" in (cell.get_attribute("class") or "")
+        if code and skip and any(marker in cell.locator(".jp-InputArea").inner_text() for marker in skip):
             page.keyboard.press("ArrowDown")
             continue
         page.keyboard.press("Shift+Enter")
-        if "jp-CodeCell" in (cell.get_attribute("class") or ""):
+        if code:
             # done when its prompt shows an execution count: "[ ]" (not yet queued, on a busy
             # machine) and "[*]" (running) both mean wait
             prompt = cell.locator(".jp-InputPrompt")
@@ -163,6 +165,7 @@ def figures_loaded(page, figures=FIGURES):
 
 def screenshots(page, cells, name, markers):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    cells.nth(0).scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / f"{name}-top.png"))
     for marker in markers:
         for index in range(cells.count()):
@@ -299,6 +302,7 @@ def test_lm_release_in_jupyterlab(server, browser):
     for exercise in LM.exercises:
         shown = output_of(cells, f"{exercise}_test({exercise})")
         assert shown.startswith(f"Check failed: {exercise} is not implemented yet"), shown
+    assert "Training needs your model" in output_of(cells, LM_TRAIN)
     standing = output_of(cells, "where_you_stand(globals())").splitlines()
     assert standing[4] == "0 of 4 exercises pass their visible checks.", standing
     screenshots(page, cells, "lm-release-lab", LM_SHOTS)
@@ -345,6 +349,7 @@ def test_lm_solved_source_in_jupyterlab(server, browser):
     train = [c for c in range(cells.count()) if LM_TRAIN in cells.nth(c).locator(".jp-InputArea").inner_text()][0]
     assert cells.nth(train).locator(".jp-OutputArea img").count() == 1, "the loss curve must be drawn"
     assert "4 of 4 exercises pass their visible checks." in output_of(cells, "where_you_stand(globals())")
+    page.set_viewport_size({"width": 1400, "height": 1600})  # the cell, code, lines and curve, is taller than 1000
     screenshot_of(page, cells, LM_TRAIN, "lm-source-lab-training")
     page.close()
 

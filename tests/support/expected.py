@@ -24,3 +24,22 @@ def expected_grades():
     grades.update({f"wrong_{name}": _zero_on({name}) for name in EXERCISES})
     grades.update({fixture.student: fixture.expected(POINTS) for fixture in CORPUS})
     return grades
+
+
+def printed_table(output, assignment_id):
+    """The score table the main job printed for one assignment, as ``{row: {column: value}}``
+    (rows: the exercises and "total"; columns: "max" and the students), read from the lines
+    under the assignment's id."""
+    lines = output.splitlines()
+    lines = lines[lines.index(assignment_id) + 1:]  # each table is headed by its assignment
+    columns = lines[0].split()[2:] if lines[0].startswith("exercise") else []
+    table = {}
+    for line in lines[2:]:
+        if not line.strip():
+            break
+        words = line.split()
+        if words[0].startswith("-"):
+            continue
+        name = words[0] if words[0] == "total" else words[1]
+        table[name] = dict(zip(columns, (float(word) for word in words[-len(columns):])))
+    return table

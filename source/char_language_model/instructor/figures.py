@@ -10,8 +10,8 @@ first letter) as ``\\n``. Time steps are numbered from 1 as in the math; a<0> = 
 """
 from pathlib import Path
 
-from course_tools.drawing import (FONT, INK, MUTED_TEXT, OKABE_ITO, arrow, at, bend, box, canvas, cell_row,
-                                  code_label, label, registry)
+from course_tools.drawing import (FONT, INK, MUTED_TEXT, OKABE_ITO, arrow, at, bend, box, canvas, cell_row, code_label,
+                                  label, registry)
 
 IMAGES = Path(__file__).resolve().parent.parent / "images"
 FIGURES, figure = registry()

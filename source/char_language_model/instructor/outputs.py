@@ -6,6 +6,7 @@ and returns the arrays the check needs besides the inputs. The functions a stand
 stand-in can give the course's values for each call.
 """
 import numpy as np
+
 from public_tests import EXERCISES, standing_in
 
 GRADIENT_KEYS = ("dWax", "dWaa", "dWya", "dba", "dby")

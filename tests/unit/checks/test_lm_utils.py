@@ -35,7 +35,7 @@ def test_its_rnn_gives_the_first_assignments_numbers(helpers, reference):
         assert got.shape == expected.shape, name
         np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-14, err_msg=name)
     (our_cells, our_x), (their_cells, their_x) = ours[2], theirs[2]
-    assert our_x is x and len(our_cells) == len(their_cells) == x.shape[2]
+    assert our_x is x and their_x is x and len(our_cells) == len(their_cells) == x.shape[2]
     for t, (ours_t, theirs_t) in enumerate(zip(our_cells, their_cells)):
         assert len(ours_t) == len(theirs_t) == 4 and ours_t[3] is parameters, f"cache {t}"
         for slot, (got, expected) in enumerate(zip(ours_t[:3], theirs_t[:3])):
