@@ -6,6 +6,7 @@ from course_tools.nbgrader_cli import run_nbgrader
 from course_tools.scores import gradebook_url, scores_by_exercise
 from tests.support.corpus import CORPUS, KERNEL_PROBE, kernel_seen_by
 from tests.support.expected import POINTS, scores_only
+from tests.support.lm_assignment import LM
 from tests.support.markers import GRADED_COURSE
 from tests.support.notebooks import autograded, grade_cell
 from tests.support.rnn_assignment import ASSIGNMENT, EXERCISES, RELEASE_DIR, RNN
@@ -72,8 +73,9 @@ def test_plain_autograde_runs_its_kernel_over_unix_sockets(course_run):
 
 
 def test_the_run_records_a_grade_for_every_submission(course_run):
-    submitted = {p.name for p in (course_run.root / "submitted").iterdir()}
-    assert submitted == set(course_run.scores)
+    for assignment, scores in ((ASSIGNMENT, course_run.scores), (LM.id, course_run.lm_scores)):
+        submitted = {p.parent.name for p in (course_run.root / "submitted").glob(f"*/{assignment}")}
+        assert submitted == set(scores), assignment
 
 
 def test_rerunning_autograde_is_idempotent(course_run):

@@ -32,7 +32,7 @@ def printed_table(output, assignment_id):
     under the assignment's id."""
     lines = output.splitlines()
     lines = lines[lines.index(assignment_id) + 1:]  # each table is headed by its assignment
-    columns = lines[0].split()[2:] if lines[0].startswith("exercise") else []
+    columns = lines[0].split()[1:] if lines[0].startswith("exercise") else []  # "max", then the students
     table = {}
     for line in lines[2:]:
         if not line.strip():
