@@ -7,7 +7,10 @@ through the hub: the instructor through the formgrader's API, the students throu
 Assignments panel's API, JupyterLab's contents API and their own kernels. Ada answers every
 exercise; Ben answers the forward passes only; Mallory answers the cell functions, adds a cell
 that goes for the instructor's files while it is graded, and submits once more in Ada's name;
-Cleo fetches the assignment and searches every file she can read for the solutions.
+Cleo fetches the assignment and searches every file she can read for the solutions. The course's
+second assignment, the character-level language model, goes the same way beside it: everyone
+fetches it, Ada and Ben answer it as their samples do (samples/char_language_model/), and the
+solution search looks for its solutions too.
 """
 import contextlib
 import copy
@@ -28,17 +31,18 @@ import pytest
 
 from course_tools.grading.exchange import REFUSED_PREFIX
 from course_tools.scores import gradebook_url, scores_by_exercise
-from course_tools.submissions import fill_notebook
+from course_tools.submissions import answers_from_file, fill_notebook
 from deploy.settings import KIT_ROOT
 from deploy.setup_server import EXCHANGE_COURSE_MODES, EXCHANGE_ROOT_MODE
 from tests.support.chromium import needs_chromium
 from tests.support.expected import POINTS, scores_only
 from tests.support.hub_attacks import (INTRUSION, SYSTEM_FOLDERS, attempts_code, command_code, forgery_code,
                                        intrusion_code, kit_checkouts, scan_code, solution_markers)
-from tests.support.hub_server import (BASE, DEPLOYED_KIT, INSTRUCTOR, NAMES, OUTSIDER, STUDENTS, SYSTEM_PYTHON, home_of,
-                                      login, run_setup, running_hub)
+from tests.support.hub_server import (BASE, COURSE_ID, DEPLOYED_KIT, INSTRUCTOR, NAMES, OUTSIDER, STUDENTS,
+                                      SYSTEM_PYTHON, home_of, login, run_setup, running_hub)
+from tests.support.lm_assignment import LM, LM_BEN_WRONG, LM_POINTS, LM_SAMPLES_DIR
 from tests.support.markers import HUB
-from tests.support.rnn_assignment import ASSIGNMENT, EXERCISES, RELEASE_DIR, RNN, ROOT
+from tests.support.rnn_assignment import ASSIGNMENT, EXERCISES, RNN, ROOT
 
 pytestmark = HUB
 
@@ -50,6 +54,15 @@ ANSWERED = {ADA: list(EXERCISES), BEN: FORWARD, MALLORY: CELL_FUNCTIONS}
 EXPECTED = {student: {name: float(POINTS[name]) if name in answered else 0.0 for name in EXERCISES}
             for student, answered in ANSWERED.items()}
 NOTEBOOK = f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+# the language model: Ada and Ben answer it as samples/char_language_model/ada.py and ben.py do
+# (Ben's sample and optimize are wrong); Mallory and Cleo only fetch it
+LM_ANSWERS = {student: answers_from_file(LM_SAMPLES_DIR / f"{sample}.py", LM.exercises)
+              for student, sample in ((ADA, "ada"), (BEN, "ben"))}
+LM_EXPECTED = {student: {name: 0.0 if student == BEN and name in LM_BEN_WRONG else float(LM_POINTS[name])
+                         for name in LM.exercises} for student in LM_ANSWERS}
+# each assignment the cycle runs: how the engine loads it, and the grades each submitter gets
+GRADED = {ASSIGNMENT: (RNN, EXPECTED), LM.id: (LM, LM_EXPECTED)}
+GRADED_ASSIGNMENTS = [assignment for assignment, _ in GRADED.values()]
 SCREENSHOTS = ROOT / "test-output" / "hub"
 STUB = "raise NotImplementedError()"  # what nbgrader leaves of a solution
 LEARNER_UID = 65534  # who learner code is in the grading sandbox (course_tools/grading/sandbox.py)
@@ -60,10 +73,14 @@ class CourseCycle:
     """What one run of the course on the hub left behind, for the tests to examine."""
 
 
-def _formgrader(server, action, student=None, expect_success=True):
+def _notebook(assignment):
+    return f"{assignment}/{assignment}.ipynb"
+
+
+def _formgrader(server, action, student=None, expect_success=True, assignment=ASSIGNMENT):
     """One formgrader button: POST to its API and check it reports success."""
-    path = f"formgrader/api/assignment/{ASSIGNMENT}/{action}" if student is None else \
-        f"formgrader/api/submission/{ASSIGNMENT}/{student}/{action}"
+    path = f"formgrader/api/assignment/{assignment}/{action}" if student is None else \
+        f"formgrader/api/submission/{assignment}/{student}/{action}"
     result = server.post_json(path)
     if expect_success:
         assert result.get("success"), f"formgrader {action} {student or ''} failed: {result.get('error')}\n" \
@@ -86,17 +103,24 @@ def cycle(solutions):
         students = {student: hub.server(student) for student in STUDENTS}
         run.formgrader_headers = teacher.request("GET", "formgrader").headers
 
-        # the instructor generates the student version and releases it
-        _formgrader(teacher, "assign")
-        _formgrader(teacher, "release")
+        # the instructor generates the student version of each assignment and releases it
+        for assignment in GRADED:
+            _formgrader(teacher, "assign", assignment=assignment)
+            _formgrader(teacher, "release", assignment=assignment)
 
-        # each student fetches it; all but Cleo answer in JupyterLab (saved through the contents
-        # API), validate (the notebook runs in the student's own kernel) and submit
-        run.fetched, run.validation = {}, {}
+        # each student fetches both; all but Cleo answer the RNN in JupyterLab (saved through the
+        # contents API), validate (the notebook runs in the student's own kernel) and submit; Ada
+        # and Ben answer and submit the language model too
+        run.fetched, run.validation = {assignment: {} for assignment in GRADED}, {}
         for student, server in students.items():
-            server.assignment_action("fetch", ASSIGNMENT)
-            notebook = nbformat.from_dict(server.read_notebook(NOTEBOOK))
-            run.fetched[student] = copy.deepcopy(notebook)
+            for assignment in GRADED:
+                server.assignment_action("fetch", assignment)
+                run.fetched[assignment][student] = nbformat.from_dict(server.read_notebook(_notebook(assignment)))
+            if student in LM_ANSWERS:
+                lm_notebook = fill_notebook(copy.deepcopy(run.fetched[LM.id][student]), LM_ANSWERS[student])
+                server.save_notebook(_notebook(LM.id), lm_notebook)
+                server.assignment_action("submit", LM.id)
+            notebook = copy.deepcopy(run.fetched[ASSIGNMENT][student])
             if student not in SUBMITTERS:
                 continue
             fill_notebook(notebook, {name: solutions[name] for name in ANSWERED[student]})
@@ -114,6 +138,7 @@ def cycle(solutions):
         run.forgeries.append(_printed(students[MALLORY], forgery_code(ADA)))
         run.collect_in_terminal = _printed(teacher, command_code(["nbgrader", "collect", ASSIGNMENT, "--update"],
                                                                 cwd=run.settings.course_dir))
+        _formgrader(teacher, "collect", assignment=LM.id)
 
         # the instructor autogrades each submission, generates and releases feedback; the
         # gradebook is read around Mallory's grading, and what her cell printed there
@@ -123,26 +148,33 @@ def cycle(solutions):
             _formgrader(teacher, "autograde", student)
         run.gradebook_after_mallory = _gradebook_rows(run.settings, besides=[MALLORY])
         run.intrusion = _printed_by_intrusion(_autograded(run.settings, MALLORY))
-        _formgrader(teacher, "generate_feedback")
-        _formgrader(teacher, "release_feedback")
-        run.submissions = teacher.request("GET", f"formgrader/api/submissions/{ASSIGNMENT}").json()
+        for student in LM_ANSWERS:
+            _formgrader(teacher, "autograde", student, assignment=LM.id)
+        run.submissions = {}
+        for assignment in GRADED:
+            _formgrader(teacher, "generate_feedback", assignment=assignment)
+            _formgrader(teacher, "release_feedback", assignment=assignment)
+            run.submissions[assignment] = teacher.request("GET", f"formgrader/api/submissions/{assignment}").json()
         run.formgrader_students = teacher.request("GET", "formgrader/api/students").json()
 
-        # each student fetches their feedback
-        run.feedback = {}
-        for student in SUBMITTERS:
-            server = students[student]
-            server.assignment_action("fetch_feedback", ASSIGNMENT)
-            folders = server.listing(f"{ASSIGNMENT}/feedback")
-            run.feedback[student] = {f"{folder}/{name}": server.read_text(f"{ASSIGNMENT}/feedback/{folder}/{name}")
-                                     for folder in folders for name in server.listing(f"{ASSIGNMENT}/feedback/{folder}")}
+        # each student fetches their feedback of each assignment they submitted
+        run.feedback = {assignment: {} for assignment in GRADED}
+        for assignment, (_, expected) in GRADED.items():
+            for student in expected:
+                server = students[student]
+                server.assignment_action("fetch_feedback", assignment)
+                folder = f"{assignment}/feedback"
+                run.feedback[assignment][student] = {
+                    f"{stamp}/{name}": server.read_text(f"{folder}/{stamp}/{name}")
+                    for stamp in server.listing(folder) for name in server.listing(f"{folder}/{stamp}")}
 
         # what each student may not reach, tried from her own kernel
         run.inbound = {path.name: path for path in run.settings.exchange_course.joinpath("inbound").iterdir()}
-        [ben_submission] = [path for name, path in run.inbound.items() if name.startswith(f"{BEN}+")]
+        [ben_submission] = [path for name, path in run.inbound.items() if name.startswith(f"{BEN}+{ASSIGNMENT}+")]
         run.ada_attempts = _printed(students[ADA], attempts_code(run.settings, BEN, ben_submission))
         # Cleo, who fetched only, and Ben, who has his feedback, search for the solutions
-        run.scans = {CLEO: _scan(students[CLEO]), BEN: _scan(students[BEN], besides=ANSWERED[BEN])}
+        ben_typed = [solutions[name] for name in ANSWERED[BEN]] + list(LM_ANSWERS[BEN].values())
+        run.scans = {CLEO: _scan(students[CLEO]), BEN: _scan(students[BEN], typed=ben_typed)}
         ada_token = hub.api("POST", f"/users/{ADA}/tokens", json={"note": "deployment test"})["token"]
         run.ada_own_server = hub.server(ADA, ada_token).request("GET", "api/status", expect_ok=False).status_code
         run.ada_on_formgrader = hub.server(INSTRUCTOR, ada_token).request(
@@ -154,11 +186,11 @@ def cycle(solutions):
 PLANTED = BASE / "planted"  # a readable copy of one marker: the scan must find it
 
 
-def _scan(server, besides=()):
-    """The server's student searches the whole readable filesystem for the solutions (see
-    hub_attacks.scan_code), leaving out those he wrote himself; one planted copy of a marker
-    shows that the search finds one."""
-    markers = solution_markers(besides)
+def _scan(server, typed=()):
+    """The server's student searches the whole readable filesystem for the solutions of both
+    assignments (see hub_attacks.scan_code), leaving out the lines he typed himself; one planted
+    copy of a marker shows that the search finds one."""
+    markers = solution_markers(GRADED_ASSIGNMENTS, typed)
     PLANTED.mkdir(exist_ok=True)
     (PLANTED / "leak.txt").write_text(f"copied by mistake: {markers[len(markers) // 2]}\n")
     try:
@@ -171,8 +203,8 @@ def _scan(server, besides=()):
         shutil.rmtree(PLANTED)
 
 
-def _autograded(settings, student):
-    return settings.course_dir / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+def _autograded(settings, student, assignment=ASSIGNMENT):
+    return settings.course_dir / "autograded" / student / assignment / f"{assignment}.ipynb"
 
 
 def _printed_by_intrusion(autograded_notebook):
@@ -226,13 +258,16 @@ def _solution_cells(notebook):
             if cell.metadata.get("nbgrader", {}).get("solution")}
 
 
-def test_students_fetch_the_kits_release_without_solutions(cycle):
-    """The hub's release equals the kit's release/: stubs where the solutions were."""
-    kit_release = _solution_cells(nbformat.read(str(RELEASE_DIR / f"{ASSIGNMENT}.ipynb"), as_version=4))
-    for student, notebook in cycle.fetched.items():
+@pytest.mark.parametrize("assignment", GRADED)
+def test_students_fetch_the_kits_release_without_solutions(cycle, assignment):
+    """The hub's release of each assignment equals the kit's release/: stubs where the solutions were."""
+    engine, _ = GRADED[assignment]
+    kit_release = _solution_cells(nbformat.read(str(engine.release_dir / f"{assignment}.ipynb"), as_version=4))
+    assert set(cycle.fetched[assignment]) == set(STUDENTS)
+    for student, notebook in cycle.fetched[assignment].items():
         cells = _solution_cells(notebook)
         assert cells == kit_release, f"{student} fetched another notebook than the kit's release"
-        assert set(cells) == set(EXERCISES) and all(STUB in source for source in cells.values())
+        assert set(cells) == set(engine.exercises) and all(STUB in source for source in cells.values())
 
 
 def test_validate_runs_the_notebook_in_the_students_kernel(cycle):
@@ -261,11 +296,16 @@ def test_a_submissions_grading_changes_no_row_of_the_gradebook_but_its_own(cycle
     assert scores_only(scores_by_exercise(gradebook_url(cycle.settings.course_dir), RNN))[MALLORY] == EXPECTED[MALLORY]
 
 
-def test_the_gradebook_holds_each_students_grades(cycle):
-    scores = scores_by_exercise(gradebook_url(cycle.settings.course_dir), RNN)
-    assert scores_only(scores) == EXPECTED
-    totals = {row["student"]: (row["score"], row["max_score"]) for row in cycle.submissions if row["submitted"]}
-    assert totals == {student: (sum(EXPECTED[student].values()), 100.0) for student in SUBMITTERS}
+@pytest.mark.parametrize("assignment", GRADED)
+def test_the_gradebook_holds_each_students_grades(cycle, assignment):
+    """In the gradebook, exercise by exercise, and in the formgrader's totals; each assignment's
+    grades are its own (RNN: Ada 100, Ben and Mallory 50; the language model: Ada 100, Ben 40)."""
+    engine, expected = GRADED[assignment]
+    scores = scores_by_exercise(gradebook_url(cycle.settings.course_dir), engine)
+    assert scores_only(scores) == expected
+    totals = {row["student"]: (row["score"], row["max_score"]) for row in cycle.submissions[assignment]
+              if row["submitted"]}
+    assert totals == {student: (sum(expected[student].values()), 100.0) for student in expected}
 
 
 def test_the_formgrader_names_the_students_as_the_roster_does(cycle):
@@ -273,20 +313,24 @@ def test_the_formgrader_names_the_students_as_the_roster_does(cycle):
     assert names == NAMES
 
 
-def test_each_student_gets_back_only_their_own_feedback(cycle):
-    for student in SUBMITTERS:
-        files = cycle.feedback[student]
-        assert len(files) == 1 and next(iter(files)).endswith(f"/{ASSIGNMENT}.html"), files
+@pytest.mark.parametrize("assignment", GRADED)
+def test_each_student_gets_back_only_their_own_feedback(cycle, assignment):
+    _, expected = GRADED[assignment]
+    feedback = cycle.feedback[assignment]
+    assert set(feedback) == set(expected)
+    for student in expected:
+        files = feedback[student]
+        assert len(files) == 1 and next(iter(files)).endswith(f"/{assignment}.html"), files
         page = next(iter(files.values()))
-        instructor_copy = cycle.settings.course_dir / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html"
+        instructor_copy = cycle.settings.course_dir / "feedback" / student / assignment / f"{assignment}.html"
         assert page == instructor_copy.read_text(), f"{student} fetched feedback that is not theirs"
-        assert f"Score: {sum(EXPECTED[student].values()):.1f} / 100.0" in page
-    assert next(iter(cycle.feedback[ADA].values())) != next(iter(cycle.feedback[BEN].values()))
+        assert f"Score: {sum(expected[student].values()):.1f} / 100.0" in page
+    assert next(iter(feedback[ADA].values())) != next(iter(feedback[BEN].values()))
 
 
 def test_the_feedback_shows_its_math_without_any_script(cycle):
     """MathML in place of every $...$ of the notebook's text (course_tools/grading/feedback_math.py)."""
-    page = next(iter(cycle.feedback[BEN].values()))
+    page = next(iter(cycle.feedback[ASSIGNMENT][BEN].values()))
     body = page[page.index("<body"):]
     assert body.count("<math ") > 50
     assert "$$" not in body and "\\langle" not in body
@@ -439,6 +483,8 @@ def test_the_instructor_grades_in_the_formgrader_inside_jupyterlab(cycle, browse
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "formgrader.png"))
     assert "released" in row.inner_text() and str(len(SUBMITTERS)) in row.inner_text().split()
+    lm_row = formgrader.locator("tr", has_text=LM.id)
+    assert "released" in lm_row.inner_text() and str(len(LM_EXPECTED)) in lm_row.inner_text().split()
 
 
 @needs_chromium
@@ -450,7 +496,8 @@ def test_a_student_has_the_assignment_list_and_no_instructor_tools(cycle, browse
     assert not {"Formgrader", "Create assignment", "Course List"} & set(items)
     page.get_by_role("menuitem", name="Assignment List", exact=True).click()
     submitted = page.locator("#submitted_assignments_list")
-    submitted.get_by_text(ASSIGNMENT).first.wait_for(timeout=60_000)
+    for assignment in GRADED:
+        submitted.get_by_text(assignment).first.wait_for(timeout=60_000)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "assignment_list.png"))
 
@@ -462,7 +509,9 @@ def test_a_student_reads_her_feedback_in_one_click(cycle, browser):
     page = _lab_of(browser, cycle.hub, BEN)
     _nbgrader_menu(page)
     page.get_by_role("menuitem", name="Assignment List", exact=True).click()
-    page.locator("#submitted_assignments_list a", has_text="view feedback").first.click()
+    # the RNN's submissions (the panel lists the language model's first); the id is nbgrader's
+    page.locator(f"#submitted_assignments_list #nbgrader-{COURSE_ID}-{ASSIGNMENT}-submissions a",
+                 has_text="view feedback").first.click()
     tab = page.locator(".lm-TabBar-tab.lm-mod-current", has_text=f"{ASSIGNMENT}.html")
     tab.wait_for(timeout=60_000)
     selected = page.locator(".jp-DirListing-item.jp-mod-selected .jp-DirListing-itemText")
@@ -479,27 +528,31 @@ def test_a_student_reads_her_feedback_in_one_click(cycle, browser):
 
 def test_the_instructor_can_grade_the_class_with_grade_class_on_the_hub(cycle):
     """For a large class: grade-class, from the instructor's own server (a terminal there runs
-    the same), as the instructor (not root), regrades every submission to the same grades, with
-    the learners' code confined: Mallory's cell, run again, reached nothing either."""
+    the same), as the instructor (not root), regrades every submission of each assignment to the
+    same grades, with the learners' code confined: Mallory's cell, run again, reached nothing either."""
     autograded = _autograded(cycle.settings, MALLORY)
+    lm_autograded = [_autograded(cycle.settings, student, LM.id) for student in LM_EXPECTED]
     rows = _gradebook_rows(cycle.settings, besides=SUBMITTERS)
     started = time.time()
     printed = cycle.hub.server(INSTRUCTOR).run_code(textwrap.dedent(f"""
         import json, os, subprocess, sys
-        result = subprocess.run([sys.executable, "-m", "course_tools.grade_class", {ASSIGNMENT!r}, "--regrade"],
-                                cwd={str(cycle.settings.course_dir)!r}, capture_output=True, text=True)
-        print(json.dumps({{"uid": os.getuid(), "returncode": result.returncode,
-                          "output": result.stdout + result.stderr}}))
-        """), timeout=300)
+        results = [subprocess.run([sys.executable, "-m", "course_tools.grade_class", assignment, "--regrade"],
+                                  cwd={str(cycle.settings.course_dir)!r}, capture_output=True, text=True)
+                   for assignment in {list(GRADED)!r}]
+        print(json.dumps({{"uid": os.getuid(), "returncodes": [result.returncode for result in results],
+                          "output": "".join(result.stdout + result.stderr for result in results)}}))
+        """), timeout=480)
     graded = json.loads(printed.strip().splitlines()[-1])
-    count = len(SUBMITTERS)
-    assert graded["returncode"] == 0 and f"{ASSIGNMENT}: {count} submissions; {count} graded" in graded["output"], \
-        graded["output"]
-    assert scores_only(scores_by_exercise(gradebook_url(cycle.settings.course_dir), RNN)) == EXPECTED
+    assert graded["returncodes"] == [0] * len(GRADED), graded["output"]
+    for assignment, (engine, expected) in GRADED.items():
+        count = len(expected)
+        assert f"{assignment}: {count} submissions; {count} graded" in graded["output"], graded["output"]
+        assert scores_only(scores_by_exercise(gradebook_url(cycle.settings.course_dir), engine)) == expected
     assert _gradebook_rows(cycle.settings, besides=SUBMITTERS) == rows
     instructor = pwd.getpwnam(INSTRUCTOR).pw_uid
     assert graded["uid"] == instructor != 0
     assert autograded.stat().st_uid == instructor  # written by grade-class, as the instructor
+    assert all(path.stat().st_mtime > started for path in lm_autograded), "the language model was not graded again"
     seen = _printed_by_intrusion(autograded)
     assert seen.get("time", 0) > started, f"Mallory's notebook was not graded again: {seen}"
     _assert_confined(seen, cycle.settings)
@@ -524,7 +577,7 @@ def test_the_exchange_keeps_its_modes_through_a_whole_course(cycle):
 def test_each_submission_folder_is_closed_to_all_but_its_owner_and_the_instructor(cycle):
     instructor_group = pwd.getpwnam(INSTRUCTOR).pw_gid
     folders = {name: path.stat() for name, path in cycle.inbound.items()}
-    assert len(folders) == len(SUBMITTERS) + 2  # and Mallory's forgeries, moved aside
+    assert len(folders) == len(SUBMITTERS) + len(LM_EXPECTED) + 2  # and Mallory's forgeries, moved aside
     for name, info in folders.items():
         assert (oct(stat.S_IMODE(info.st_mode)), grp.getgrgid(info.st_gid).gr_name) == \
             (oct(0o750), grp.getgrgid(instructor_group).gr_name), name
@@ -544,8 +597,8 @@ def test_running_the_setup_again_changes_nothing_that_exists(cycle):
     assert "is up to date" in again.stdout and "kept as it is" in again.stdout
     assert f"warning: {squatted} belongs to {CLEO}, not to root or the instructor" in again.stdout
     assert _modes(cycle.settings) == modes
-    scores = scores_by_exercise(gradebook_url(cycle.settings.course_dir), RNN)
-    assert scores_only(scores) == EXPECTED
+    for engine, expected in GRADED.values():
+        assert scores_only(scores_by_exercise(gradebook_url(cycle.settings.course_dir), engine)) == expected
 
 
 def test_the_setup_refuses_an_interpreter_the_users_cannot_run(cycle, tmp_path):

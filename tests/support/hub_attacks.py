@@ -4,6 +4,7 @@ Each function returns the code of one attempt; the code prints one line of JSON 
 managed. ``solution_markers`` gives the texts that only the instructor may read.
 """
 import json
+import re
 import subprocess
 import textwrap
 from pathlib import Path
@@ -23,6 +24,9 @@ INSIDE_SYSTEM_FOLDERS = ("/var/tmp", "/usr/local", "/etc/jupyter")
 COMPRESSED = ("*.whl", "*.zip", "*.gz", "*.tgz", "*.bz2", "*.xz", "*.zst", "*.jar", "*.npz")
 SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
 FIXED_BY_THE_API = ("from ", "import ", "@", "cache = (")
+# lines that numpy code anywhere writes (the shared environment's dask and contourpy hold the
+# generators): an initialisation with zeros, a generator made from the seed
+COMMON_NUMPY = re.compile(r"np\.zeros\(|^\w+ = np\.random\.(default_rng|RandomState)\(seed\)$")
 
 
 def solution_markers(assignments, typed=()):
@@ -31,9 +35,10 @@ def solution_markers(assignments, typed=()):
     and of its hidden cases' code (``instructor/cases.py``), as written and as a notebook file
     stores them (JSON-escaped). Left out: lines shorter than 25 characters, imports and
     decorators, lines that the assignment's own release holds, lines of ``typed`` (sources a
-    student typed in himself: his own answers), and the initialisations and cache tuples that
-    the course's API fixes (they are in any copy of it). A line of one assignment that another
-    one's release holds stays a marker: every student fetches that release."""
+    student typed in himself: his own answers), and the initialisations, generators and cache
+    tuples that the course's API fixes or any numpy code writes (they are in any copy of it). A
+    line of one assignment that another one's release holds stays a marker: every student
+    fetches that release."""
     own = {line.strip() for source in typed for line in source.splitlines()}
     lines = set().union(*(_secret_lines(assignment) for assignment in assignments)) - own
     return sorted({marker for line in lines for marker in (line, json.dumps(line)[1:-1])})
@@ -52,7 +57,7 @@ def _secret_lines(assignment):
                  assignment.source_dir / "instructor" / "cases.py"):
         lines += path.read_text().splitlines()
     return {line for line in (line.strip() for line in lines) if len(line) >= 25 and line not in released
-            and not line.startswith(FIXED_BY_THE_API) and "np.zeros(" not in line}
+            and not line.startswith(FIXED_BY_THE_API) and not COMMON_NUMPY.search(line)}
 
 
 def kit_checkouts():

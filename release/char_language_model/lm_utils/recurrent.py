@@ -100,7 +100,8 @@ def rnn_backward(da, caches):
     Returns
     -------
     gradients : dict
-        "dx" (n_x, m, T_x), "da0" (n_a, m), "dWax" (n_a, n_x), "dWaa" (n_a, n_a), "dba" (n_a, 1)
+        "dx" (n_x, m, T_x), "da0" (n_a, m), "dWax" (n_a, n_x), "dWaa" (n_a, n_a), "dba" (n_a, 1);
+        T_x is the length of ``da`` (the first steps of the sequence, if ``da`` is shorter).
 
     Notes
     -----
@@ -109,8 +110,8 @@ def rnn_backward(da, caches):
     """
     step_caches, x = caches
     p = step_caches[0][3]
-    gradients = {"dx": np.zeros_like(x), "dWax": np.zeros_like(p["Wax"]), "dWaa": np.zeros_like(p["Waa"]),
-                 "dba": np.zeros_like(p["ba"])}
+    gradients = {"dx": np.zeros(x.shape[:2] + da.shape[2:]), "dWax": np.zeros_like(p["Wax"]),
+                 "dWaa": np.zeros_like(p["Waa"]), "dba": np.zeros_like(p["ba"])}
     carried = np.zeros_like(da[:, :, 0])
     for step in range(da.shape[2] - 1, -1, -1):
         a_next, a_prev, xt, _ = step_caches[step]

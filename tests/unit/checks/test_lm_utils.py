@@ -19,17 +19,18 @@ def helpers():
     return notebook_namespace(LM, {})
 
 
-def _rnn_inputs(seed, n_x=4, n_a=3, n_y=5, m=2, T_x=6):
+def _rnn_inputs(seed, n_x=4, n_a=3, n_y=5, m=2, T_x=6, T_back=None):
     randn = np.random.RandomState(seed).randn
     parameters = {"Wax": randn(n_a, n_x), "Waa": randn(n_a, n_a), "Wya": randn(n_y, n_a), "ba": randn(n_a, 1),
                   "by": randn(n_y, 1)}
-    return randn(n_x, m, T_x), randn(n_a, m), parameters, randn(n_a, m, T_x)
+    return randn(n_x, m, T_x), randn(n_a, m), parameters, randn(n_a, m, T_back or T_x)
 
 
-def test_its_rnn_gives_the_first_assignments_numbers(helpers, reference):
+@pytest.mark.parametrize("T_back", [6, 2], ids=["da as long as x", "da shorter than x"])
+def test_its_rnn_gives_the_first_assignments_numbers(helpers, reference, T_back):
     """rnn_forward and rnn_backward of lm_utils against the first assignment's reference solutions:
-    the same outputs, the same cache layout, the same gradient keys and values."""
-    x, a0, parameters, da = _rnn_inputs(3)
+    the same outputs, the same cache layout, the same gradient keys, shapes and values."""
+    x, a0, parameters, da = _rnn_inputs(3, T_back=T_back)
     ours, theirs = helpers["rnn_forward"](x, a0, parameters), reference["rnn_forward"](x, a0, parameters)
     for name, got, expected in zip(("a", "y_pred"), ours[:2], theirs[:2]):
         assert got.shape == expected.shape, name
