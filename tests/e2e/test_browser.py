@@ -206,6 +206,24 @@ def screenshot_of(page, cells, marker, name):
     raise AssertionError(f"no cell contains {marker!r}")
 
 
+def assert_a_short_failure(text, first, cause):
+    """A failing check's output: its message first, the likely cause within its first lines, a
+    few short lines, none of the checks' code."""
+    lines = text.splitlines()
+    assert lines[0].startswith(first), lines
+    assert any(line.startswith(cause) for line in lines[:5]), lines
+    assert len(lines) <= 5 and all(len(line) <= 80 for line in lines), lines
+    assert "public_tests" not in text and "Traceback" not in text
+
+
+def assert_standing(text, exercises, wrong):
+    """The Where-you-stand cell: a mark per exercise, ✗ on those ``wrong``, then the count."""
+    standing, count = text.splitlines(), len(exercises)
+    marks = {line.split()[2]: line.split()[0] for line in standing[:count]}
+    assert marks == {name: "✗" if name in wrong else "✓" for name in exercises}, standing
+    assert standing[count] == f"{count - len(wrong)} of {count} exercises pass their visible checks.", standing
+
+
 def test_a_learner_midway_in_jupyterlab(server, browser):
     """Ben's notebook (samples/ben.py): a failing check shows its message first, in a few short
     lines and none of the checks' code, in its cell and in the Validate dialog; the last cell
@@ -213,16 +231,11 @@ def test_a_learner_midway_in_jupyterlab(server, browser):
     url, token = server
     page = open_notebook(browser, url, token, f"ben/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
     cells = run_every_cell(page)
-    failing = output_of(cells, "rnn_cell_forward_test(rnn_cell_forward)").splitlines()
-    assert failing[0].startswith("Check failed: rnn_cell_forward on the demo inputs: a_next"), failing
-    assert any(line.startswith("Likely cause: the bias ba is missing") for line in failing[:5]), failing
-    assert len(failing) <= 5 and all(len(line) <= 80 for line in failing), failing
-    assert "public_tests" not in "\n".join(failing) and "Traceback" not in "\n".join(failing)
+    assert_a_short_failure(output_of(cells, "rnn_cell_forward_test(rnn_cell_forward)"),
+                           "Check failed: rnn_cell_forward on the demo inputs: a_next",
+                           "Likely cause: the bias ba is missing")
     assert "rnn_forward: all checks passed" in output_of(cells, "rnn_forward_test(rnn_forward)")
-    standing = output_of(cells, "where_you_stand(globals())").splitlines()
-    marks = {line.split()[2]: line.split()[0] for line in standing[:8]}
-    assert marks == {name: "✗" if name in BEN_WRONG else "✓" for name in EXERCISES}, standing
-    assert standing[8] == "4 of 8 exercises pass their visible checks."
+    assert_standing(output_of(cells, "where_you_stand(globals())"), EXERCISES, BEN_WRONG)
     screenshot_of(page, cells, "rnn_cell_forward_test(rnn_cell_forward)", "midway-failing-check")
     screenshot_of(page, cells, "rnn_forward_test(rnn_forward)", "midway-passing-check")
     screenshot_of(page, cells, "where_you_stand(globals())", "midway-where-you-stand")
@@ -319,16 +332,10 @@ def test_lm_learner_midway_in_jupyterlab(server, browser):
     cells = run_every_cell(page, skip=[LM_TRAIN])
     train = [c for c in range(cells.count()) if LM_TRAIN in cells.nth(c).locator(".jp-InputArea").inner_text()]
     assert cells.nth(train[0]).locator(".jp-InputPrompt").inner_text().strip() == "[ ]:", "the training must not run"
-    failing = output_of(cells, "sample_test(sample)").splitlines()
-    assert failing[0].startswith("Check failed: sample on the demo inputs"), failing
-    assert any(line.startswith("Likely cause: the next character is drawn at random") for line in failing[:5]), failing
-    assert len(failing) <= 5 and all(len(line) <= 80 for line in failing), failing
-    assert "public_tests" not in "\n".join(failing) and "Traceback" not in "\n".join(failing)
+    assert_a_short_failure(output_of(cells, "sample_test(sample)"), "Check failed: sample on the demo inputs",
+                           "Likely cause: the next character is drawn at random")
     assert "clip: all checks passed" in output_of(cells, "clip_test(clip)")
-    standing = output_of(cells, "where_you_stand(globals())").splitlines()
-    marks = {line.split()[2]: line.split()[0] for line in standing[:4]}
-    assert marks == {name: "✗" if name in LM_BEN_WRONG else "✓" for name in LM.exercises}, standing
-    assert standing[4] == "2 of 4 exercises pass their visible checks.", standing
+    assert_standing(output_of(cells, "where_you_stand(globals())"), LM.exercises, LM_BEN_WRONG)
     screenshot_of(page, cells, "sample_test(sample)", "lm-midway-failing-check")
     screenshot_of(page, cells, "clip_test(clip)", "lm-midway-passing-check")
     screenshot_of(page, cells, "where_you_stand(globals())", "lm-midway-where-you-stand")

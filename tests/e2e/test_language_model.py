@@ -1,39 +1,45 @@
 """The second assignment, graded like the first: in the main job's course (one autograde for
-its learners), then on a copy of that course by grade-class, its feedback, the report and the
-export of both assignments."""
+its learners, the export of both assignments), and in a course of its own by grade-class, with
+its feedback and its report."""
 import csv
-import shutil
 import subprocess
 import sys
 
 import pytest
 
+from course_tools.grade_samples import submit_samples
 from course_tools.nbgrader_cli import run_nbgrader
 from course_tools.scores import gradebook_url, scores_by_exercise
+from course_tools.scratch import copy_course
+from course_tools.submissions import fill_release, submit
 from tests.support.expected import printed_table, scores_only
-from tests.support.lm_assignment import LM, LM_EXPECTED_MESSAGE, LM_GRADED_MISTAKES, LM_POINTS, lm_expected_grades
-from tests.support.markers import GRADED_COURSE
+from tests.support.lm_assignment import (LM, LM_EXPECTED_MESSAGE, LM_GRADED_MISTAKES, LM_POINTS, lm_expected_grades,
+                                         lm_mistake)
+from tests.support.markers import GRADED_COURSE, LM_CLASS
 from tests.support.notebooks import autograded, grade_cell
 from tests.support.rnn_assignment import ASSIGNMENT, ROOT
 
-pytestmark = GRADED_COURSE
+# the mistakes of the grade-class course: a stand-in's change written back, a loss judged
+LM_CLASS_MISTAKES = ("state_reset_every_name", "loss_averaged")
 
 
+@GRADED_COURSE
 def test_every_learner_of_the_language_model_gets_the_expected_grade(course_run):
     assert scores_only(course_run.lm_scores) == lm_expected_grades()
 
 
+@GRADED_COURSE
 @pytest.mark.parametrize("mistake", LM_GRADED_MISTAKES)
 def test_the_graded_cell_says_what_the_notebooks_check_says(course_run, mistake):
     """The judge (the learner's code in its worker, the checks in the grader) gives the message
-    the notebook's own check gives: arguments changed in place, stand-ins that change theirs,
-    crashes."""
+    the notebook's own check gives: arguments changed in place, stand-ins that change theirs."""
     exercise = next(m.exercise for m in LM.instructor.MISTAKES if m.name == mistake)
     nb = autograded(course_run, f"lm_{mistake}", LM.id)
     text = "".join(output.get("text", "") + output.get("evalue", "") for output in grade_cell(nb, exercise).outputs)
     assert LM_EXPECTED_MESSAGE[mistake] in " ".join(text.split()), text
 
 
+@GRADED_COURSE
 def test_the_main_job_prints_a_table_for_each_assignment(course_run):
     table = printed_table(course_run.output, LM.id)
     assert list(table) == [*LM.exercises, "total"]
@@ -45,41 +51,10 @@ def test_the_main_job_prints_a_table_for_each_assignment(course_run):
     assert printed_table(course_run.output, ASSIGNMENT)["total"]["ben"] == 45
 
 
-@pytest.fixture(scope="module")
-def regraded(course_run, tmp_path_factory):
-    """A copy of the main job's course, the language model regraded by grade-class, its
-    feedback generated, its report written and both assignments exported."""
-    course = tmp_path_factory.mktemp("lm-class") / "course"
-    shutil.copytree(course_run.root, course, symlinks=True)
-    completed = subprocess.run([sys.executable, "-m", "course_tools.grade_class", LM.id, "--course", str(course),
-                                "--regrade", "--workers", "2"], cwd=ROOT, capture_output=True, text=True, timeout=900)
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    report = subprocess.run([sys.executable, "-m", "course_tools.report", LM.id, "--course", str(course)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300)
-    assert report.returncode == 0, report.stderr
-    run_nbgrader(course, "generate_feedback", LM.id, "--student=ben", "--log-level=WARN", capture=True)
-    run_nbgrader(course, "export", "--log-level=WARN", capture=True)
-    return course
-
-
-def test_grade_class_gives_the_grades_plain_autograde_gives(regraded, course_run):
-    assert scores_by_exercise(gradebook_url(regraded), LM) == course_run.lm_scores
-
-
-def test_the_feedback_names_the_likely_cause(regraded):
-    page = (regraded / "feedback" / "ben" / LM.id / f"{LM.id}.html").read_text()
-    assert "40.0" in page and "Likely cause: the next character is drawn at random from y" in " ".join(page.split())
-
-
-def test_the_report_shows_the_language_models_exercises_and_reasons(regraded):
-    page = (regraded / "reports" / f"{LM.id}.html").read_text()
-    for exercise in LM.exercises:
-        assert f"<td>{exercise}</td>" in page
-    assert "Likely cause: the loss of a name is the sum of the cross-entropy of every step" in page
-
-
-def test_the_export_has_both_assignments_each_with_its_own_columns(regraded, course_run):
-    with open(regraded / "grades.csv", newline="") as handle:
+@GRADED_COURSE
+def test_the_export_has_both_assignments_each_with_its_own_columns(course_run):
+    run_nbgrader(course_run.root, "export", "--log-level=WARN", capture=True)
+    with open(course_run.root / "grades.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     by_assignment = {}
     for row in rows:
@@ -90,3 +65,48 @@ def test_the_export_has_both_assignments_each_with_its_own_columns(regraded, cou
         assert {name: float(row[name]) for name in LM.exercises} == {name: s for name, (s, _) in scores.items()}
         assert all(row[name] == "" for name in course_run.scores["ada"])  # no RNN column filled in an LM row
     assert float(by_assignment[LM.id]["ben"]["score"]) == 40 and float(by_assignment[ASSIGNMENT]["ben"]["score"]) == 45
+
+
+@pytest.fixture(scope="module")
+def lm_class(tmp_path_factory):
+    """A course of its own (beside the main job's, so that it runs on the other xdist worker):
+    the language model released, its samples, the reference and two mistakes submitted, all
+    graded by grade-class; its report written and ben's feedback generated."""
+    course = copy_course(tmp_path_factory.mktemp("lm-class") / "course")
+    run_nbgrader(course, "generate_assignment", LM.id, "--log-level=ERROR", capture=True)
+    submit_samples(course, LM.id)
+    solutions = LM.solution_sources()
+    release = course / "release" / LM.id
+    submit(course, "reference", release, fill_release(solutions, release / f"{LM.id}.ipynb"))
+    for name in LM_CLASS_MISTAKES:
+        notebook = fill_release(lm_mistake(name).apply(solutions), release / f"{LM.id}.ipynb")
+        submit(course, f"lm_{name}", release, notebook)
+    completed = subprocess.run([sys.executable, "-m", "course_tools.grade_class", LM.id, "--course", str(course),
+                                "--workers", "2"], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    report = subprocess.run([sys.executable, "-m", "course_tools.report", LM.id, "--course", str(course)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert report.returncode == 0, report.stderr
+    run_nbgrader(course, "generate_feedback", LM.id, "--student=ben", "--log-level=WARN", capture=True)
+    return course
+
+
+@LM_CLASS
+def test_grade_class_gives_each_learner_the_grade_plain_autograde_gives(lm_class):
+    """The same grades as the main job's plain autograde (test_every_learner_... above)."""
+    graded = scores_only(scores_by_exercise(gradebook_url(lm_class), LM))
+    assert graded == lm_expected_grades(LM_CLASS_MISTAKES)
+
+
+@LM_CLASS
+def test_the_feedback_names_the_likely_cause(lm_class):
+    page = (lm_class / "feedback" / "ben" / LM.id / f"{LM.id}.html").read_text()
+    assert "40.0" in page and "Likely cause: the next character is drawn at random from y" in " ".join(page.split())
+
+
+@LM_CLASS
+def test_the_report_shows_the_language_models_exercises_and_reasons(lm_class):
+    page = (lm_class / "reports" / f"{LM.id}.html").read_text()
+    for exercise in LM.exercises:
+        assert f"<td>{exercise}</td>" in page
+    assert "Likely cause: the loss of a name is the sum of the cross-entropy of every step" in page

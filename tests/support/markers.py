@@ -10,3 +10,4 @@ CLASS_GRADING = pytest.mark.xdist_group("class-grading")  # tests grading whole 
 DASK_CLUSTER = pytest.mark.xdist_group("dask-cluster")  # tests using the Dask cluster started on loopback
 HUB = pytest.mark.xdist_group("jupyterhub")  # the deployment tests on a JupyterHub started on loopback
 NEW_ASSIGNMENT = pytest.mark.xdist_group("new-assignment")  # the throwaway second assignment's scratch course
+LM_CLASS = pytest.mark.xdist_group("lm-class")  # the language model's own course, graded by grade-class
