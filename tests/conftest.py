@@ -17,7 +17,7 @@ from course_tools.scratch import copy_course
 from tests.support import class_grading
 from tests.support.chromium import launch_chromium
 from tests.support.corpus import course_files, submit_corpus
-from tests.support.lm_assignment import LM, LM_GRADED_MISTAKES, lm_filled, lm_mistake, lm_submitted
+from tests.support.lm_assignment import LM
 from tests.support.mutants import first_mistake_of
 from tests.support.ports import listening
 from tests.support.rnn_assignment import ASSIGNMENT, EXERCISES, RELEASE_DIR, RNN, filled, submitted
@@ -46,15 +46,6 @@ def submit_test_learners(course, solutions):
     submit_corpus(course, solutions)
 
 
-def submit_lm_learners(course):
-    """Submit the language model's reference (as "reference", who answers both assignments) and
-    one learner per mistake in LM_GRADED_MISTAKES ("lm_<mistake>")."""
-    lm_solutions = LM.solution_sources()
-    lm_submitted(course, "reference", lm_filled(lm_solutions))
-    for name in LM_GRADED_MISTAKES:
-        lm_submitted(course, f"lm_{name}", lm_filled(lm_mistake(name).apply(lm_solutions)))
-
-
 @pytest.fixture(scope="session")
 def loopback_listener():
     """An HTTP server on loopback for the session, recording every connection: the hostile
@@ -76,15 +67,13 @@ class CourseRun:
 @pytest.fixture(scope="session")
 def course_run(tmp_path_factory, solutions, loopback_listener):
     """Run the main job on a scratch copy of the kit, submitting, besides the samples, the
-    reference, one wrong submission per exercise and the fixture corpus, and for the language
-    model the reference and its graded mistakes: everyone is graded in one nbgrader autograde
-    run per assignment."""
+    reference, one wrong submission per exercise and the fixture corpus (the language model has
+    its samples only): everyone is graded in one nbgrader autograde run per assignment."""
     kit = copy_course(tmp_path_factory.mktemp("scratch") / "kit")
     files_before = {}
 
     def prepare(course):
         submit_test_learners(course, solutions)
-        submit_lm_learners(course)
         files_before.update(course_files(course))
 
     printed = io.StringIO()

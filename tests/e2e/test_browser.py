@@ -343,21 +343,15 @@ def test_lm_learner_midway_in_jupyterlab(server, browser):
 
 
 def test_lm_solved_source_in_jupyterlab(server, browser):
-    """The solved source, training included: four progress lines, a falling loss, the curve."""
+    """The solved source passes every check (its training, run by tests/e2e/test_notebooks.py,
+    is left out here: one run of it in the suite is enough)."""
     url, token = server
     page = open_notebook(browser, url, token, f"source/{LM.id}/{LM.id}.ipynb")
-    cells = run_every_cell(page)
+    cells = run_every_cell(page, skip=[LM_TRAIN])
     for exercise in LM.exercises:
         assert f"{exercise}: all checks passed" in output_of(cells, f"{exercise}_test({exercise})")
-    progress = [line for line in output_of(cells, LM_TRAIN).splitlines() if line.startswith("iteration")]
-    assert [line[:15] for line in progress] == [f"iteration {n:5d}" for n in (2000, 4000, 6000, 8000)], progress
-    loss = {int(line.split()[1]): float(line.split()[3]) for line in progress}  # "iteration  2000  loss 27.51  ..."
-    assert loss[8000] < loss[2000], progress
-    train = [c for c in range(cells.count()) if LM_TRAIN in cells.nth(c).locator(".jp-InputArea").inner_text()][0]
-    assert cells.nth(train).locator(".jp-OutputArea img").count() == 1, "the loss curve must be drawn"
     assert "4 of 4 exercises pass their visible checks." in output_of(cells, "where_you_stand(globals())")
-    page.set_viewport_size({"width": 1400, "height": 1600})  # the cell, code, lines and curve, is taller than 1000
-    screenshot_of(page, cells, LM_TRAIN, "lm-source-lab-training")
+    screenshot_of(page, cells, "optimize_test(optimize)", "lm-source-lab-passing-check")
     page.close()
 
 

@@ -1,10 +1,12 @@
-"""The second assignment, graded like the first: in the main job's course (one autograde for
-its learners, the export of both assignments), and in a course of its own by grade-class, with
-its feedback and its report."""
+"""The second assignment, graded like the first: its samples in the main job's course (one
+autograde per assignment, one export of both), and a class of its own (samples, reference and
+six known mistakes) graded by grade-class, with its feedback and its report. The class has an
+xdist group of its own, so it runs beside the main job's course."""
 import csv
 import subprocess
 import sys
 
+import nbformat
 import pytest
 
 from course_tools.grade_samples import submit_samples
@@ -13,40 +15,26 @@ from course_tools.scores import gradebook_url, scores_by_exercise
 from course_tools.scratch import copy_course
 from course_tools.submissions import fill_release, submit
 from tests.support.expected import printed_table, scores_only
-from tests.support.lm_assignment import (LM, LM_EXPECTED_MESSAGE, LM_GRADED_MISTAKES, LM_POINTS, lm_expected_grades,
-                                         lm_mistake)
+from tests.support.lm_assignment import (LM, LM_CLASS_MISTAKES, LM_EXPECTED_MESSAGE, LM_POINTS, lm_expected_grades,
+                                         lm_mistake, lm_sample_grades)
 from tests.support.markers import GRADED_COURSE, LM_CLASS
-from tests.support.notebooks import autograded, grade_cell
+from tests.support.notebooks import grade_cell
 from tests.support.rnn_assignment import ASSIGNMENT, ROOT
 
-# the mistakes of the grade-class course: a stand-in's change written back, a loss judged
-LM_CLASS_MISTAKES = ("state_reset_every_name", "loss_averaged")
-
 
 @GRADED_COURSE
-def test_every_learner_of_the_language_model_gets_the_expected_grade(course_run):
-    assert scores_only(course_run.lm_scores) == lm_expected_grades()
-
-
-@GRADED_COURSE
-@pytest.mark.parametrize("mistake", LM_GRADED_MISTAKES)
-def test_the_graded_cell_says_what_the_notebooks_check_says(course_run, mistake):
-    """The judge (the learner's code in its worker, the checks in the grader) gives the message
-    the notebook's own check gives: arguments changed in place, stand-ins that change theirs."""
-    exercise = next(m.exercise for m in LM.instructor.MISTAKES if m.name == mistake)
-    nb = autograded(course_run, f"lm_{mistake}", LM.id)
-    text = "".join(output.get("text", "") + output.get("evalue", "") for output in grade_cell(nb, exercise).outputs)
-    assert LM_EXPECTED_MESSAGE[mistake] in " ".join(text.split()), text
+def test_the_samples_get_the_grades_their_docstrings_promise(course_run):
+    assert scores_only(course_run.lm_scores) == lm_sample_grades()
 
 
 @GRADED_COURSE
 def test_the_main_job_prints_a_table_for_each_assignment(course_run):
     table = printed_table(course_run.output, LM.id)
     assert list(table) == [*LM.exercises, "total"]
-    students = set(table["total"]) - {"max"}
-    assert {"ada", "ben", "cleo", "reference"} <= students
+    assert set(table["total"]) == {"max", "ada", "ben", "cleo"}
     for exercise in LM.exercises:
-        assert table[exercise] == {"max": LM_POINTS[exercise], **{s: course_run.lm_scores[s][exercise][0] for s in students}}
+        assert table[exercise] == {"max": LM_POINTS[exercise],
+                                   **{s: course_run.lm_scores[s][exercise][0] for s in ("ada", "ben", "cleo")}}
     assert (table["total"]["ada"], table["total"]["ben"]) == (100, 40)
     assert printed_table(course_run.output, ASSIGNMENT)["total"]["ben"] == 45
 
@@ -69,9 +57,9 @@ def test_the_export_has_both_assignments_each_with_its_own_columns(course_run):
 
 @pytest.fixture(scope="module")
 def lm_class(tmp_path_factory):
-    """A course of its own (beside the main job's, so that it runs on the other xdist worker):
-    the language model released, its samples, the reference and two mistakes submitted, all
-    graded by grade-class; its report written and ben's feedback generated."""
+    """A course of the language model alone: its samples, the reference and one learner per
+    mistake of LM_CLASS_MISTAKES, all graded by grade-class; its report written and ben's
+    feedback generated."""
     course = copy_course(tmp_path_factory.mktemp("lm-class") / "course")
     run_nbgrader(course, "generate_assignment", LM.id, "--log-level=ERROR", capture=True)
     submit_samples(course, LM.id)
@@ -92,10 +80,20 @@ def lm_class(tmp_path_factory):
 
 
 @LM_CLASS
-def test_grade_class_gives_each_learner_the_grade_plain_autograde_gives(lm_class):
-    """The same grades as the main job's plain autograde (test_every_learner_... above)."""
-    graded = scores_only(scores_by_exercise(gradebook_url(lm_class), LM))
-    assert graded == lm_expected_grades(LM_CLASS_MISTAKES)
+def test_grade_class_gives_each_learner_the_grade_of_their_answers(lm_class):
+    """The samples get what plain autograde gives them in the main job's course (above)."""
+    assert scores_only(scores_by_exercise(gradebook_url(lm_class), LM)) == lm_expected_grades(LM_CLASS_MISTAKES)
+
+
+@LM_CLASS
+@pytest.mark.parametrize("mistake", LM_CLASS_MISTAKES)
+def test_the_graded_cell_says_what_the_notebooks_check_says(lm_class, mistake):
+    """The judge (the learner's code in its worker, the checks in the grader) gives the message
+    the notebook's own check gives."""
+    path = lm_class / "autograded" / f"lm_{mistake}" / LM.id / f"{LM.id}.ipynb"
+    cell = grade_cell(nbformat.read(str(path), as_version=4), lm_mistake(mistake).exercise)
+    text = "".join(output.get("text", "") + output.get("evalue", "") for output in cell.outputs)
+    assert LM_EXPECTED_MESSAGE[mistake] in " ".join(text.split()), text
 
 
 @LM_CLASS

@@ -51,17 +51,24 @@ def lm_submitted(course_root, student, notebook=None):
     return submit(course_root, student, LM.release_dir, notebook)
 
 
-# the mistakes the graded course's learners make, one learner each ("lm_<mistake>"), one per
-# exercise, each judged through the worker in a way of its own: an argument changed in place, a
-# known mistake's fingerprint, the arguments as the call left them, a stand-in that changes one
-LM_GRADED_MISTAKES = ("clip_returns_copies", "sample_argmax", "update_before_clipping", "target_without_end")
+# the mistakes of the language model's class (tests/e2e/test_language_model.py), one learner
+# each ("lm_<mistake>"), each judged through the worker in a way of its own: an argument changed
+# in place, a known mistake's fingerprint, the arguments as the call left them, a stand-in that
+# changes one, a stand-in's own check, a loss compared as a number
+LM_CLASS_MISTAKES = ("clip_returns_copies", "sample_argmax", "update_before_clipping", "target_without_end",
+                     "state_reset_every_name", "loss_averaged")
 
 
-def lm_expected_grades(mistakes=LM_GRADED_MISTAKES):
-    """``{student: {exercise: score}}`` for the language model's samples, its reference and one
-    learner per mistake of ``mistakes`` (those of the graded course by default)."""
-    grades = {"reference": dict(LM_POINTS), "ada": dict(LM_POINTS), "cleo": {name: 0 for name in LM_POINTS},
-              "ben": {name: 0 if name in LM_BEN_WRONG else points for name, points in LM_POINTS.items()}}
+def lm_sample_grades():
+    """``{student: {exercise: score}}`` for the language model's sample learners (and cleo, who
+    submits the untouched release)."""
+    return {"ada": dict(LM_POINTS), "cleo": {name: 0 for name in LM_POINTS},
+            "ben": {name: 0 if name in LM_BEN_WRONG else points for name, points in LM_POINTS.items()}}
+
+
+def lm_expected_grades(mistakes):
+    """The sample learners' grades, the reference's and those of one learner per mistake."""
+    grades = {**lm_sample_grades(), "reference": dict(LM_POINTS)}
     for name in mistakes:
         wrong = lm_mistake(name).exercise
         grades[f"lm_{name}"] = {exercise: 0 if exercise == wrong else points for exercise, points in LM_POINTS.items()}

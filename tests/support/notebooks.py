@@ -21,8 +21,8 @@ def solution_lines(solutions):
     return lines
 
 
-def autograded(course_run, student, assignment=ASSIGNMENT):
-    path = course_run.root / "autograded" / student / assignment / f"{assignment}.ipynb"
+def autograded(course_run, student):
+    path = course_run.root / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     return nbformat.read(str(path), as_version=4)
 
 
