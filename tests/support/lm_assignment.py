@@ -1,7 +1,7 @@
 """The second assignment, "char_language_model", as the engine loads it, and what its checks
 must say for each of its known mistakes (its instructor/mistakes.py)."""
 from course_tools.assignment import ROOT, load_assignment
-from course_tools.submissions import fill_release, submit
+from course_tools.submissions import fill_release
 
 LM = load_assignment("char_language_model")
 LM_SAMPLES_DIR = ROOT / "samples" / LM.id
@@ -44,11 +44,6 @@ def lm_mistake(name):
 def lm_filled(answers):
     """The kit's LM release notebook with ``answers`` ({exercise: source}) typed in."""
     return fill_release(answers, LM.release_dir / f"{LM.id}.ipynb")
-
-
-def lm_submitted(course_root, student, notebook=None):
-    """Submit the kit's LM release, with ``notebook`` in place of its notebook if given."""
-    return submit(course_root, student, LM.release_dir, notebook)
 
 
 # the mistakes of the language model's class (tests/e2e/test_language_model.py), one learner
